@@ -1,0 +1,1 @@
+"""News corpus pipeline: raw news pages to analysis-ready Parquet tables."""

@@ -1,0 +1,130 @@
+"""The batch ledger: which landing files were claimed into which batch.
+
+Each batch is a JSON manifest in ``<warehouse>/_batches/<key>.json``, written
+atomically under a file lock, so two processes never claim the same file.
+A batch key is also the Dagster partition key of the per-batch tables.
+A file is new when its (path, size, mtime) is unknown; a new file whose bytes
+(sha256) were already claimed is recorded as a duplicate, never ingested twice.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from filelock import FileLock
+
+from pipeline.core.ingest import list_landing_files
+
+LEDGER_DIR = "_batches"
+
+
+@dataclass(frozen=True)
+class ClaimedFile:
+    path: str  # relative to the landing dir
+    size: int
+    mtime_ns: int
+    sha256: str
+    duplicate_of: str | None = None  # earlier claimed path with the same bytes
+
+
+@dataclass(frozen=True)
+class Batch:
+    key: str
+    created_at: str
+    files: tuple[ClaimedFile, ...]
+
+
+def ledger_dir(warehouse_dir: Path) -> Path:
+    return Path(warehouse_dir) / LEDGER_DIR
+
+
+def ledger_lock(warehouse_dir: Path) -> FileLock:
+    directory = ledger_dir(warehouse_dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(directory / ".lock"))
+
+
+def load_batches(warehouse_dir: Path) -> list[Batch]:
+    """Every claimed batch, oldest first."""
+    directory = ledger_dir(warehouse_dir)
+    if not directory.exists():
+        return []
+    batches = []
+    for manifest in sorted(directory.glob("*.json")):
+        data = json.loads(manifest.read_text())
+        files = tuple(ClaimedFile(**f) for f in data["files"])
+        batches.append(Batch(key=data["key"], created_at=data["created_at"], files=files))
+    return batches
+
+
+def load_batch(warehouse_dir: Path, key: str) -> Batch:
+    for batch in load_batches(warehouse_dir):
+        if batch.key == key:
+            return batch
+    raise KeyError(f"no batch {key!r} in {ledger_dir(warehouse_dir)}")
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _new_batch_key(now: datetime, sequence: int) -> str:
+    # Sorts by claim time; the random suffix keeps concurrent claimers apart.
+    return f"{now:%Y%m%dT%H%M%S}-{sequence:04d}-{uuid.uuid4().hex[:8]}"
+
+
+def _write_manifest(warehouse_dir: Path, batch: Batch) -> None:
+    directory = ledger_dir(warehouse_dir)
+    target = directory / f"{batch.key}.json"
+    tmp = directory / f".{batch.key}.json.tmp"
+    payload = {"key": batch.key, "created_at": batch.created_at, "files": [asdict(f) for f in batch.files]}
+    tmp.write_text(json.dumps(payload, indent=1))
+    os.replace(tmp, target)
+
+
+def claim_new_files(landing_dir: Path, warehouse_dir: Path, files_per_batch: int = 2_000) -> list[Batch]:
+    """Claim every landing file not claimed before into new batches; return them."""
+    landing_dir = Path(landing_dir)
+    with ledger_lock(warehouse_dir):
+        known = load_batches(warehouse_dir)
+        seen_stat = {(f.path, f.size, f.mtime_ns) for b in known for f in b.files}
+        seen_sha = {f.sha256: f.path for b in known for f in b.files if f.sha256}
+        seen_path_sha = {(f.path, f.sha256) for b in known for f in b.files}
+        claimed: list[ClaimedFile] = []
+        for rel_path in list_landing_files(landing_dir):
+            full = landing_dir / rel_path
+            try:
+                stat = full.stat()
+                if (rel_path, stat.st_size, stat.st_mtime_ns) in seen_stat:
+                    continue
+                sha = file_sha256(full)
+            except OSError:
+                # Vanished since listing: the next listing will not see it either.
+                continue
+            if (rel_path, sha) in seen_path_sha:
+                continue  # touched or rewritten with the same bytes: nothing new
+            claimed.append(
+                ClaimedFile(rel_path, stat.st_size, stat.st_mtime_ns, sha, duplicate_of=seen_sha.get(sha))
+            )
+            seen_sha.setdefault(sha, rel_path)
+
+        now = datetime.now(timezone.utc)
+        batches = []
+        for sequence, start in enumerate(range(0, len(claimed), files_per_batch)):
+            batch = Batch(
+                key=_new_batch_key(now, sequence),
+                created_at=now.isoformat(),
+                files=tuple(claimed[start : start + files_per_batch]),
+            )
+            _write_manifest(warehouse_dir, batch)
+            batches.append(batch)
+        return batches

@@ -1,0 +1,110 @@
+"""The `news-pipeline` command: ingest new landing files and rebuild the tables."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from pipeline.settings import DEFAULT_DAGSTER_HOME, Settings
+
+DAGSTER_YAML = """\
+# Written by news-pipeline when the instance is first created.
+# SQLite storage locks under many concurrent runs: keep them few.
+run_queue:
+  max_concurrent_runs: 2
+telemetry:
+  enabled: false
+"""
+
+
+def ensure_dagster_home() -> Path:
+    """$DAGSTER_HOME, default .dagster_home/ in the project, created with a dagster.yaml."""
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(DEFAULT_DAGSTER_HOME))).resolve()
+    os.environ["DAGSTER_HOME"] = str(home)
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(DAGSTER_YAML)
+    return home
+
+
+def _settings(args) -> Settings:
+    return Settings.from_env(
+        landing_dir=args.landing,
+        warehouse_dir=args.warehouse,
+        ner_processes=getattr(args, "ner_processes", None),
+    )
+
+
+def command_run(args) -> int:
+    settings = _settings(args)
+    if not settings.landing_dir.is_dir():
+        print(f"error: landing dir {settings.landing_dir} does not exist or is not a directory", file=sys.stderr)
+        return 2
+    ensure_dagster_home()
+    from pipeline.runner import run_pipeline  # imports Dagster: keep `--help` fast
+
+    outcome = run_pipeline(settings, verbose=args.verbose, progress=not args.no_progress)
+    from pipeline.summary import summarise
+
+    print(summarise(settings.warehouse_dir))
+    if outcome.failed:
+        print(f"\nerror: {len(outcome.failed)} run(s) failed: {', '.join(outcome.failed)}", file=sys.stderr)
+        print("See the run logs in the Dagster UI (make ui) for the failing step.", file=sys.stderr)
+        return 1
+    print(f"\n{outcome.describe()}")
+    return 0
+
+
+def command_summary(args) -> int:
+    from pipeline.summary import summarise
+
+    print(summarise(_settings(args).warehouse_dir))
+    return 0
+
+
+def command_sample(args) -> int:
+    from pipeline.sample_corpus import generate_corpus
+
+    written = generate_corpus(
+        Path(args.out_dir), n_articles=args.articles, seed=args.seed, progress=args.articles > 1000
+    )
+    print(f"wrote {written} files to {args.out_dir}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="news-pipeline", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def paths(p):
+        p.add_argument("--landing", type=Path, help="landing dir (default $NEWS_LANDING_DIR or data/landing)")
+        p.add_argument("--warehouse", type=Path, help="warehouse dir (default $NEWS_WAREHOUSE_DIR or data/warehouse)")
+
+    run = sub.add_parser("run", help="ingest every new landing file and materialize everything downstream")
+    paths(run)
+    run.add_argument("--ner-processes", type=int, help="worker processes for NER (default 1)")
+    run.add_argument("--verbose", action="store_true", help="show Dagster's own log lines")
+    run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    run.set_defaults(func=command_run)
+
+    summary = sub.add_parser("summary", help="print rows per table, rejections and top entities")
+    paths(summary)
+    summary.set_defaults(func=command_summary)
+
+    sample = sub.add_parser("sample-corpus", help="write the generated multi-outlet sample corpus")
+    sample.add_argument("out_dir")
+    sample.add_argument("--articles", type=int, default=150)
+    sample.add_argument("--seed", type=int, default=7)
+    sample.set_defaults(func=command_sample)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

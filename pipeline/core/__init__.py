@@ -1,0 +1,1 @@
+"""Document-level work: plain Python, no Dagster. Each module is one stage."""

@@ -1,0 +1,29 @@
+"""Assembles the Dagster definitions: assets, checks, jobs, sensors, schedule, resources."""
+from __future__ import annotations
+
+import dagster as dg
+
+from pipeline.assets import aggregates, documents, mentions
+from pipeline.checks import ALL_CHECKS
+from pipeline.io_manager import ParquetIOManager
+from pipeline.jobs import aggregates_job, ingest_batch_job
+from pipeline.resources import PipelineSettings
+from pipeline.sensors import automation_sensor, daily_aggregates_schedule, landing_sensor
+from pipeline.settings import Settings
+
+
+def build_definitions(settings: Settings) -> dg.Definitions:
+    return dg.Definitions(
+        assets=dg.load_assets_from_modules([documents, mentions, aggregates]),
+        asset_checks=ALL_CHECKS,
+        jobs=[ingest_batch_job, aggregates_job],
+        sensors=[landing_sensor, automation_sensor],
+        schedules=[daily_aggregates_schedule],
+        resources={
+            "io_manager": ParquetIOManager(str(settings.warehouse_dir)),
+            "pipeline_settings": PipelineSettings.from_settings(settings),
+        },
+    )
+
+
+defs = build_definitions(Settings.from_env())

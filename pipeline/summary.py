@@ -1,0 +1,47 @@
+"""A plain-text summary of what the warehouse holds (for the CLI and the demo)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline import schemas, warehouse
+
+
+def table_row_counts(warehouse_dir: Path) -> dict[str, int]:
+    counts = {}
+    for table in schemas.TABLES:
+        directory = warehouse.table_dir(warehouse_dir, table)
+        files = [p for p in directory.glob("*.parquet") if not p.name.startswith(".")] if directory.exists() else []
+        counts[table] = sum(_parquet_rows(p) for p in files)
+    return counts
+
+
+def _parquet_rows(path: Path) -> int:
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(path).metadata.num_rows
+
+
+def summarise(warehouse_dir: Path, top: int = 10) -> str:
+    warehouse_dir = Path(warehouse_dir)
+    lines = [f"Warehouse: {warehouse_dir}", "", "Rows per table:"]
+    for table, count in table_row_counts(warehouse_dir).items():
+        lines.append(f"  {table:<20} {count:>8}")
+
+    rejected = warehouse.read_table(warehouse_dir, "rejected_documents", ["reason"])
+    if not rejected.empty:
+        lines += ["", "Rejected documents by reason:"]
+        for reason, count in rejected["reason"].value_counts().items():
+            lines.append(f"  {reason:<20} {count:>8}")
+
+    entities_file = warehouse.table_dir(warehouse_dir, "entities") / "data.parquet"
+    if entities_file.exists():
+        import pandas as pd
+
+        entities = pd.read_parquet(entities_file).head(top)
+        lines += ["", f"Top {len(entities)} entities:"]
+        for row in entities.itertuples():
+            lines.append(f"  {row.canonical_name:<32} {row.label:<8} {row.n_mentions:>6} mentions in {row.n_documents} articles")
+    chart = warehouse_dir / "charts" / "top_entities.png"
+    if chart.exists():
+        lines += ["", f"Chart: {chart}"]
+    return "\n".join(lines)

@@ -1,0 +1,52 @@
+"""The real CLI in a subprocess, on generated pages and on real benchmark pages."""
+import json
+import shutil
+
+import pandas as pd
+
+from pipeline_tests.helpers import TABLES, read, run_cli
+
+
+def test_run_twice_is_idempotent_and_second_run_finds_nothing(sample_landing, tmp_path):
+    warehouse = tmp_path / "warehouse"
+    env = {"DAGSTER_HOME": str(tmp_path / "home")}
+    first = run_cli("run", "--landing", str(sample_landing), "--warehouse", str(warehouse), "--no-progress", env=env)
+    assert "Rows per table" in first.stdout
+    counts = {table: len(read(warehouse, table)) for table in TABLES}
+    assert all(counts[t] > 0 for t in TABLES if t != "rejected_documents"), counts
+
+    second = run_cli("run", "--landing", str(sample_landing), "--warehouse", str(warehouse), "--no-progress", env=env)
+    assert "Nothing new to ingest" in second.stdout
+    assert {table: len(read(warehouse, table)) for table in TABLES} == counts
+
+
+def test_missing_landing_dir_is_a_clear_error(tmp_path):
+    result = run_cli("run", "--landing", str(tmp_path / "nope"), "--warehouse", str(tmp_path / "w"),
+                     env={"DAGSTER_HOME": str(tmp_path / "home")}, check=False)
+    assert result.returncode != 0
+    assert "does not exist" in result.stderr
+
+
+def test_benchmark_pages_fill_all_eight_tables(aeb_dir, tmp_path):
+    landing = tmp_path / "landing"
+    shutil.copytree(aeb_dir / "html", landing / "aeb")
+    warehouse = tmp_path / "warehouse"
+    run_cli("run", "--landing", str(landing), "--warehouse", str(warehouse), "--no-progress",
+            env={"DAGSTER_HOME": str(tmp_path / "home")})
+
+    pages = sorted((aeb_dir / "html").glob("*.html.gz"))
+    articles = read(warehouse, "articles")
+    assert len(articles) == len(pages) == 60
+    assert set(articles["source_path"]) == {f"aeb/{p.name}" for p in pages}
+    for table in TABLES:
+        if table != "rejected_documents":
+            assert len(read(warehouse, table)) > 0, table
+    # the text we extract overlaps the gold article body for nearly every page
+    gold = json.loads((aeb_dir / "ground-truth.json").read_text())
+    by_key = articles.set_index(articles["source_path"].str.slice(4, -8))
+    overlaps = []
+    for key, expected in gold.items():
+        gold_words = set(expected["articleBody"].split())
+        got_words = set(by_key.loc[key, "text"].split())
+        overlaps.append(len(gold_words & got_words) / max(1, len(gold_words)))
+    assert pd.Series(overlaps).median() > 0.9
