@@ -1,0 +1,203 @@
+"""Bytes to text: pick the encoding, refuse what is not a usable text document.
+
+Encoding order: byte-order mark; valid UTF-8 (an ASCII-compatible charset
+declared wrongly is the commonest cause of mojibake, and non-ASCII bytes that
+happen to form valid UTF-8 are rare in legacy encodings); the charset declared
+by HTTP; the ``<meta>`` declaration; charset-normalizer's detection. Declared
+charsets are mapped the way browsers map them (WHATWG), e.g. ISO-8859-1 is
+read as windows-1252.
+"""
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from charset_normalizer import from_bytes
+
+from pipeline.core.models import RawDocument, Unusable
+from pipeline.core.urls import canonical_url
+from pipeline.settings import Settings
+
+META_SCAN_BYTES = 8192  # HTML5 says 1024; real pages put <meta charset> after long scripts
+DETECTION_SAMPLE_BYTES = 256 * 1024  # charset-normalizer time grows with input size
+MAX_CONTROL_CHAR_SHARE = 0.02
+
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same bytes
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+WHATWG_ALIASES = {
+    "iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252", "ascii": "cp1252",
+    "us-ascii": "cp1252", "iso-8859-9": "cp1254", "iso-8859-11": "cp874", "tis-620": "cp874",
+    "gb2312": "gb18030", "gbk": "gb18030", "shift_jis": "cp932", "sjis": "cp932",
+    "euc-kr": "cp949", "big5": "big5hkscs", "x-sjis": "cp932", "utf8": "utf-8",
+}
+META_CHARSET = re.compile(
+    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([a-zA-Z0-9_:.\-]+)""", re.IGNORECASE
+)
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class DecodedDocument:
+    source_path: str
+    text: str
+    media_type: str
+    url: str | None
+    canonical_url: str | None
+    fetched_at: datetime | None
+    content_sha256: str  # of the decoded text as UTF-8: same text, same hash, whatever the encoding
+    n_bytes: int  # size of the raw content
+    encoding: str  # Python codec name actually used
+
+
+def normalise_charset(label: str | None) -> str | None:
+    """Python codec name for a declared charset label, or None if unknown."""
+    if not label:
+        return None
+    label = label.strip().strip("\"'").lower()
+    label = WHATWG_ALIASES.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def _bom_encoding(content: bytes) -> tuple[str, int] | None:
+    for bom, encoding in BOMS:
+        if content.startswith(bom):
+            return encoding, len(bom)
+    return None
+
+
+def _try_decode(content: bytes, encoding: str | None) -> str | None:
+    if encoding is None:
+        return None
+    try:
+        return content.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _detect(content: bytes) -> tuple[str, str] | None:
+    best = from_bytes(content[:DETECTION_SAMPLE_BYTES]).best()
+    if best is None:
+        return None
+    encoding = normalise_charset(best.encoding)
+    if encoding is None:
+        return None
+    # The sample may end inside a multi-byte character: decode the whole leniently.
+    return content.decode(encoding, errors="replace"), encoding
+
+
+def decode_bytes(content: bytes, declared_charset: str | None, is_html: bool) -> tuple[str, str]:
+    """(text, encoding) for content; raises Unusable('binary_content') when it is not text."""
+    bom = _bom_encoding(content)
+    if bom:
+        encoding, skip = bom
+        return content[skip:].decode(encoding, errors="replace"), encoding
+    declared = normalise_charset(declared_charset)
+    if declared and declared.startswith(("utf-16", "utf-32")):
+        text = _try_decode(content, declared)
+        if text is not None:
+            return text, declared
+    if b"\x00" in content:
+        raise Unusable("binary_content", "NUL bytes in a document without a UTF-16/32 byte-order mark")
+    text = _try_decode(content, "utf-8")
+    if text is not None:
+        return text, "utf-8"
+    candidates = [declared]
+    if is_html:
+        match = META_CHARSET.search(content[:META_SCAN_BYTES])
+        candidates.append(normalise_charset(match.group(1).decode("ascii")) if match else None)
+    for encoding in candidates:
+        text = _try_decode(content, encoding)
+        if text is not None:
+            return text, encoding
+    detected = _detect(content)
+    if detected is not None:
+        return detected
+    fallback = next((e for e in candidates if e), "cp1252")
+    return content.decode(fallback, errors="replace"), fallback
+
+
+# Elements that never have content, and ones whose end tag HTML lets authors omit
+# (a new <p> closes the open one): neither may count as nesting.
+VOID_ELEMENTS = frozenset(
+    "area base br col embed hr img input keygen link meta param source track wbr".split()
+)
+SELF_CLOSING_SIBLINGS = frozenset("p li dt dd tr td th option optgroup".split())
+TAG = re.compile(
+    r"<!--.*?(?:-->|\Z)"  # comment
+    r"|<(script|style|textarea|title)\b[^>]*>.*?(?:</\1\s*>|\Z)"  # raw-text element
+    r"|<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^>]*?(/?)>",
+    re.DOTALL | re.IGNORECASE,
+)
+
+
+def html_depth_exceeds(text: str, max_depth: int) -> bool:
+    """Whether element nesting goes deeper than max_depth, by a flat scan of tags.
+
+    A list is the stack and the scan stops as soon as the limit is passed, so
+    hostile nesting costs neither recursion nor memory beyond max_depth.
+    """
+    stack: list[str] = []
+    open_counts: dict[str, int] = {}
+    for match in TAG.finditer(text):
+        name = match.group(3)
+        if name is None:  # comment or raw-text element: depth +1 at most, never counts
+            continue
+        name = name.lower()
+        if name in VOID_ELEMENTS:
+            continue
+        if match.group(2):  # end tag: pop up to the matching open element, if any
+            if open_counts.get(name):
+                while True:
+                    popped = stack.pop()
+                    open_counts[popped] -= 1
+                    if popped == name:
+                        break
+            continue
+        if match.group(4):  # <x/>
+            continue
+        if name in SELF_CLOSING_SIBLINGS and stack and stack[-1] == name:
+            continue  # implied end of the previous sibling, then the same depth again
+        stack.append(name)
+        open_counts[name] = open_counts.get(name, 0) + 1
+        if len(stack) > max_depth:
+            return True
+    return False
+
+
+def decode_document(raw: RawDocument, settings: Settings) -> DecodedDocument:
+    """Decode one raw document; raise Unusable for what cannot be used as text."""
+    n_bytes = len(raw.content)
+    if n_bytes > settings.max_document_bytes:
+        raise Unusable("too_large", f"{n_bytes} bytes > max_document_bytes {settings.max_document_bytes}")
+    if not raw.content.strip():
+        raise Unusable("empty_document", "no content, or only whitespace")
+    is_html = raw.media_type == "html"
+    text, encoding = decode_bytes(raw.content, raw.declared_charset, is_html)
+    if not text.strip():
+        raise Unusable("empty_document", "only whitespace after decoding")
+    if len(CONTROL_CHARS.findall(text[:65536])) > MAX_CONTROL_CHAR_SHARE * min(len(text), 65536):
+        raise Unusable("binary_content", f"too many control characters after decoding as {encoding}")
+    if is_html and html_depth_exceeds(text, settings.max_html_depth):
+        raise Unusable("too_deeply_nested", f"HTML nesting deeper than max_html_depth {settings.max_html_depth}")
+    return DecodedDocument(
+        source_path=raw.source_path,
+        text=text,
+        media_type=raw.media_type,
+        url=raw.url,
+        canonical_url=canonical_url(raw.url),
+        fetched_at=raw.fetched_at,
+        content_sha256=hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest(),
+        n_bytes=n_bytes,
+        encoding=encoding,
+    )

@@ -1,0 +1,160 @@
+import codecs
+import hashlib
+from datetime import datetime, timezone
+
+import pytest
+
+from pipeline.core.decode import decode_document, html_depth_exceeds, normalise_charset
+from pipeline.core.models import RawDocument, Unusable
+from pipeline.settings import Settings
+from pipeline_tests.hostile_corpus import JAPANESE, RUSSIAN, SMART
+
+SETTINGS = Settings()
+
+
+def page(body: str, head: str = "") -> str:
+    return f"<html><head>{head}</head><body><p>{body}</p></body></html>"
+
+
+def decode(content: bytes, declared: str | None = None, media_type: str = "html", settings=SETTINGS, **fields):
+    raw = RawDocument(source_path="x.html", content=content, media_type=media_type, declared_charset=declared, **fields)
+    return decode_document(raw, settings)
+
+
+def test_utf8_without_declaration():
+    doc = decode(page(SMART + RUSSIAN).encode())
+    assert SMART in doc.text and RUSSIAN in doc.text
+    assert doc.encoding == "utf-8"
+
+
+def test_http_charset_is_used_when_bytes_are_not_utf8():
+    doc = decode(page(RUSSIAN).encode("cp1251"), declared="windows-1251")
+    assert RUSSIAN in doc.text
+    assert doc.encoding == "cp1251"
+
+
+def test_meta_charset_and_http_equiv():
+    assert SMART in decode(page(SMART, '<meta charset="windows-1252">').encode("cp1252")).text
+    http_equiv = '<meta http-equiv="Content-Type" content="text/html; charset=koi8-r">'
+    assert RUSSIAN in decode(page(RUSSIAN, http_equiv).encode("koi8-r")).text
+
+
+def test_iso_8859_1_label_reads_windows_1252_quotes():
+    doc = decode(page(SMART).encode("cp1252"), declared="ISO-8859-1")
+    assert SMART in doc.text
+    assert "\x93" not in doc.text
+
+
+def test_valid_utf8_beats_a_wrong_latin1_label():
+    doc = decode(page(SMART).encode("utf-8"), declared="iso-8859-1")
+    assert SMART in doc.text
+    assert "â€œ" not in doc.text  # the classic mojibake
+
+
+def test_wrong_label_that_does_not_decode_falls_through():
+    # Declared UTF-8, actually windows-1251: the declaration is ignored.
+    doc = decode(page(RUSSIAN * 3, '<meta charset="windows-1251">').encode("cp1251"), declared="utf-8")
+    assert RUSSIAN in doc.text
+
+
+@pytest.mark.parametrize(
+    ("bom", "encoding"),
+    [(codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")],
+)
+def test_bom_wins_and_is_stripped(bom, encoding):
+    doc = decode(bom + page(SMART + RUSSIAN).encode(encoding), declared="iso-8859-1")
+    assert doc.text.startswith("<html>")
+    assert SMART in doc.text and RUSSIAN in doc.text
+
+
+def test_declared_utf16_without_bom():
+    assert RUSSIAN in decode(page(RUSSIAN).encode("utf-16-le"), declared="utf-16le").text
+
+
+@pytest.mark.parametrize(("text", "codec"), [(RUSSIAN, "koi8-r"), (RUSSIAN, "cp1251"), (JAPANESE, "shift_jis"), (JAPANESE, "euc-jp")])
+def test_undeclared_legacy_encodings_are_detected(text, codec):
+    doc = decode(page(f"{text} {text}").encode(codec))
+    assert text in doc.text
+
+
+def test_plain_text_document():
+    doc = decode(f"{RUSSIAN}\n".encode("cp1251"), media_type="text")
+    assert doc.text.strip() == RUSSIAN
+    assert doc.media_type == "text"
+
+
+def test_fields_are_carried_and_hash_depends_on_text_not_encoding():
+    when = datetime(2024, 4, 25, 16, 24, 47, tzinfo=timezone.utc)
+    html = page(SMART)
+    a = decode(html.encode("utf-8"), url="https://www.example.com/a/?utm_source=x", fetched_at=when)
+    b = decode(html.encode("cp1252"), declared="windows-1252")
+    assert a.url == "https://www.example.com/a/?utm_source=x"
+    assert a.canonical_url == "https://example.com/a"
+    assert a.fetched_at == when
+    assert a.n_bytes == len(html.encode("utf-8"))
+    assert a.content_sha256 == b.content_sha256 == hashlib.sha256(html.encode()).hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "empty_document"),
+        (b"  \n\t\r\n ", "empty_document"),
+        (b"<html>\x00\x01\x02\x00binary</html>", "binary_content"),
+        (bytes(range(1, 32)) * 100, "binary_content"),
+    ],
+)
+def test_unusable_content(content, reason):
+    with pytest.raises(Unusable) as caught:
+        decode(content)
+    assert caught.value.reason == reason
+
+
+def test_too_large():
+    with pytest.raises(Unusable) as caught:
+        decode(page("x" * 2000).encode(), settings=Settings(max_document_bytes=1000))
+    assert caught.value.reason == "too_large"
+
+
+def test_deep_nesting_is_rejected_without_recursion():
+    deep = "<div>" * 50_000 + "x" + "</div>" * 50_000
+    with pytest.raises(Unusable) as caught:
+        decode(deep.encode())
+    assert caught.value.reason == "too_deeply_nested"
+
+
+def test_depth_limit_is_exact():
+    nested = lambda n: "<html>" + "<div>" * n + "x" + "</div>" * n + "</html>"  # noqa: E731
+    assert not html_depth_exceeds(nested(99), 100)  # html + 99 divs = 100
+    assert html_depth_exceeds(nested(100), 100)
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        "<p>para" * 5000,  # unclosed paragraphs close each other
+        "<li>item" * 5000,
+        "<br><img src=x><hr><input>" * 5000,  # void elements
+        "<div/>" * 5000,
+        "<div>a</div>" * 5000,
+        "<!-- <div> -->" * 5000,
+        "<script>" + "<div>" * 5000 + "</script>",
+        "</div></span>" * 5000,  # stray end tags
+    ],
+)
+def test_wide_or_sloppy_html_is_not_deep(fragment):
+    assert not html_depth_exceeds(f"<html><body>{fragment}</body></html>", 100)
+
+
+def test_misnested_end_tag_closes_what_it_matches():
+    # </b> closes the <i> opened inside it, as browsers do.
+    text = "<html>" + "<b><i>x</b>" * 500 + "</html>"
+    assert not html_depth_exceeds(text, 10)
+
+
+def test_normalise_charset():
+    assert normalise_charset("ISO-8859-1") == "cp1252"
+    assert normalise_charset('"UTF-8"') == "utf-8"
+    assert normalise_charset("gb2312") == "gb18030"
+    assert normalise_charset("x-no-such-charset") is None
+    assert normalise_charset(None) is None
