@@ -1,0 +1,263 @@
+"""Boilerplate flagging: line rules, in-document repeats, corpus-level recurrence.
+
+Nothing here deletes text: paragraphs get ``is_boilerplate`` and the name of
+the rule that fired in ``boilerplate_rule``, so every decision can be audited
+and undone downstream.
+
+Line rules are deliberately conservative. Each one fires only when a pattern
+matches *and* the paragraph is short (``max_words``), and most patterns are
+anchored to the start of the paragraph or phrased as a call to action
+("subscribe now", "leave a comment"), so an article sentence that merely
+mentions subscribing, cookies or a donation is never flagged.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import pandas as pd
+
+from pipeline.core.models import Paragraph
+
+
+@dataclass(frozen=True)
+class LineRule:
+    name: str
+    pattern: re.Pattern[str]
+    max_words: int
+    why: str
+
+
+def _rule(name: str, max_words: int, why: str, *patterns: str) -> LineRule:
+    return LineRule(name, re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE), max_words, why)
+
+
+# English, German and French phrasings of what recurs on every news site.
+LINE_RULES: list[LineRule] = [
+    _rule(
+        "cookie_notice", 60,
+        "Cookie/consent banners: the site says it uses cookies or asks to accept or manage them.",
+        r"\b(we|this (web)?site|our (web)?site|site) uses? cookies\b",
+        r"^(we|our partners)\b[\w ,]{0,20}\buse cookies\b",
+        r"\baccept (all )?cookies\b", r"\bcookie (settings|preferences|policy|consent)\b",
+        r"\bwir (verwenden|nutzen|setzen) cookies\b", r"\b(diese|unsere) (web)?seite (verwendet|nutzt) cookies\b",
+        r"\bcookies? (akzeptieren|zustimmen|einstellungen)\b", r"\balle (cookies )?akzeptieren\b",
+        r"\b(nous utilisons|ce site utilise) (des )?cookies\b", r"\baccepter (les |tous les )?cookies\b",
+        r"\bparamètres des cookies\b",
+    ),
+    _rule(
+        "login_prompt", 30,
+        "Log-in walls and session notices: asks the reader to sign in, or reports the log-in state.",
+        r"\b(log|sign) ?in to (continue|comment|read|access|view|bookmark|save|keep reading)\b",
+        r"^(please )?(log|sign) ?in\b", r"\balready (a subscriber|a member|have an account|registered)\b",
+        r"\b(automatically )?logged (in|out)\b", r"\bplease refresh (the page|your browser)\b",
+        r"\b(log|sign) ?in with your (account|email)\b", r"\bforgot (your )?password\b", r"^create an account$",
+        r"^(jetzt |bitte )?(anmelden|einloggen)\b", r"\bbitte (melden|loggen) sie sich\b.*\ban\b",
+        r"\bsie sind (bereits |nicht )?(angemeldet|eingeloggt)\b", r"\bbereits (abonnent|registriert)\b",
+        r"^(se connecter|connectez-vous|identifiez-vous)\b", r"\bdéjà (abonné|inscrit)\b",
+    ),
+    _rule(
+        "subscription_pitch", 40,
+        "Paywall and subscription sales copy: imperative offers, 'subscribers only' notices, product names ending in Premium.",
+        r"\bsubscribe (now|today|for)\b", r"\bstart your (free )?(trial|[\w ]{0,30}subscription)\b",
+        r"\bsubscription today\b", r"\b(become|already) a (subscriber|member)\b",
+        r"\b(this|the) (article|story|content) is (only )?(available|reserved|exclusive) (to|for) ([\w'’-]+ ){0,4}(subscribers|members)\b",
+        r"^[\w'’ -]{0,30}\bpremium$",
+        r"\bjetzt (abonnieren|abonnent werden|testen|gratis testen|weiterlesen mit)\b",
+        r"\b(abo|abonnement) (abschließen|abschliessen|wählen)\b",
+        r"\b(dieser|der) (artikel|beitrag|inhalt) ist (nur )?(für |exklusiv für )?(abonnenten|abonnentinnen)\b",
+        r"\b(abonnez-vous|je m'abonne|s'abonner)\b", r"\b(cet article|ce contenu) est réservé aux abonnés\b",
+        r"\bplease subscribe\b", r"\bto (view|read|continue reading) the (full|whole|rest of the) (story|article)\b",
+        r"\bcancel (at )?any ?time\b", r"\bjederzeit kündbar\b", r"\bsans engagement\b", r"\bcancela cuando quieras\b",
+    ),
+    _rule(
+        "donation_appeal", 60,
+        "Appeals for money: the reader's donation or support keeps the publication going.",
+        r"\byour (donation|contribution|support) (allows|helps|will|makes|keeps|enables)\b",
+        r"\b(please )?(donate|make a donation|support (us|our journalism|independent journalism))( today| now)?[.!]?$",
+        r"\b(jetzt|bitte) spenden\b", r"\b(unterstützen sie|unterstütze) (unseren|unabhängigen) journalismus\b",
+        r"\bihre spende\b", r"\b(faites un don|soutenez-nous|soutenez notre journalisme)\b", r"\bvotre (don|soutien) (nous )?permet\b",
+    ),
+    _rule(
+        "sharing_prompt", 8,
+        "Share buttons rendered as text: 'Share this article', 'Share on Facebook', 'Teilen'.",
+        r"^(share|teilen|partager)\b", r"\bshare (this|on|via) ", r"\b(auf|via|per) (facebook|twitter|x|whatsapp|linkedin|e-mail|email) teilen\b",
+        r"\bpartager sur\b", r"^(tweet|e-?mail|print|drucken|imprimer)$",
+    ),
+    _rule(
+        "newsletter_signup", 40,
+        "Newsletter sign-up boxes.",
+        r"\b(sign up|subscribe|register) (for|to) (our|the|my)\b.{0,40}\bnewsletters?\b",
+        r"\bnewsletter (abonnieren|bestellen|anmelden)\b", r"\b(jetzt )?(zum|für den) newsletter anmelden\b",
+        r"\b(inscrivez-vous|abonnez-vous) à (notre|la) newsletter\b", r"^(sign up|get) (for )?(our|the)\b.{0,40}\bnewsletters?\b",
+        r"^newsletter$", r"\bmit unserem newsletter\b",
+        r"\b(mit der registrierung|by (signing up|registering|subscribing)|en vous inscrivant),? (akzeptieren sie|you agree|you accept|vous acceptez)\b", r"^get (the|our) .{0,40}\b(daily|weekly) (edition|briefing|newsletter)\b",
+    ),
+    _rule(
+        "comment_prompt", 25,
+        "Comment-section furniture: invitations to comment or join the conversation, comment counts.",
+        r"\bjoin (the|thought-provoking|our) conversations?\b", r"\b(leave|post|add|write) a (comment|reply)\b",
+        r"\bcomments? (are|is) (now )?(closed|disabled)\b", r"\bbe the first to comment\b",
+        r"^(show |view |read )?(\d[\d,.]* )?comments?$",
+        r"\bkommentar (schreiben|verfassen|abgeben)\b", r"^(\d+ )?kommentare?( anzeigen| lesen)?$", r"\bdiskutieren sie mit\b",
+        r"\blaisser un commentaire\b", r"^(\d+ )?(réagir|commentaires?)$", r"\bréagir à cet article\b",
+    ),
+    _rule(
+        "read_more_teaser", 25,
+        "Cross-links to other stories: a line that starts with 'Read more', 'Related', 'Lesen Sie auch', 'Lire aussi'...",
+        r"^(read more|read next|related( articles?| stories| content)?|see also|more on this( story)?|recommended( for you)?|most read|also read|you may also like)\b",
+        r"^(lesen sie (auch|mehr)|mehr zum thema|weiterlesen|auch interessant|das könnte sie auch interessieren|meistgelesen)\b",
+        r"^(lire aussi|à lire aussi|voir aussi|sur le même sujet|les plus lus)\b",
+        r"^weitere (aktuelle )?(themen|artikel|beiträge|nachrichten)\b", r"^lust auf mehr\b", r"^mehr (dazu|zum thema)\b",
+        r"^(te|le) puede interesar\b", r"^(lee|lea) (también|más)\b", r"^(contenido|noticias|artículos) relacionad[oa]s?\b",
+        r"^más sobre\b",
+    ),
+    _rule(
+        "copyright_notice", 60,
+        "Copyright and reprint notices.",
+        r"^(©|\(c\) |copyright\b)", r"\ball rights reserved\b", r"\balle rechte vorbehalten\b", r"\btous droits réservés\b",
+        r"\bcopyrighted property\b", r"\bwritten permission\b.{0,40}\b(reprint|reproduc|republish)",
+    ),
+    _rule(
+        "photo_credit", 8,
+        "A line that only credits a picture: 'Photo: Reuters', 'Foto: dpa', 'Crédits photos : ...', 'Getty Images'.",
+        r"^(photo|photos|foto|fotos|bild|image|picture|crédits? photos?|photo credit|bildquelle)\s*:\s*\S",
+        r"^(beitragsbild|titelbild|symbolbild)$",
+        r"^(getty images|reuters|afp|dpa|ap photo|imago|shutterstock|picture alliance)( via [\w ]+)?$",
+    ),
+    _rule(
+        "legal_links", 8,
+        "Links to the site's legal pages rendered as a line.",
+        r"^(privacy policy|privacy notice|terms (of (use|service)|and conditions)|imprint|impressum|"
+        r"datenschutz(erklärung|hinweise|- und nutzungsbedingungen)?|agb|nutzungsbedingungen|"
+        r"mentions légales|politique de confidentialité|conditions générales)\b",
+    ),
+    _rule(
+        "embed_placeholder", 40,
+        "Placeholders for blocked embeds: 'click to load external content', 'Externer Inhalt'.",
+        r"\b(klicken sie|click|cliquez)\b.{0,80}\b(laden|load|charger)\b", r"^externe[nr]? inhalte?\b",
+        r"\bexternal content\b", r"\bcontenu externe\b",
+    ),
+    _rule(
+        "browser_notice", 30,
+        "Messages from the page's machinery rather than its text: notification, JavaScript and browser notices.",
+        r"\bnotifications can be managed\b", r"\b(enable|activate) javascript\b", r"\bjavascript (is )?(disabled|required)\b",
+        r"\byour browser (is out of date|does not support)\b", r"\b(bitte )?aktivieren sie javascript\b", r"\bactivez javascript\b",
+    ),
+    _rule(
+        "advertisement_label", 2,
+        "A lone 'Advertisement' / 'Anzeige' / 'Publicité' label left where an ad was.",
+        r"^(advertisement|advertising|sponsored( content)?|anzeige|werbung|publicité)$",
+    ),
+]
+
+_WORD = re.compile(r"\w+")
+
+
+def _word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def _flag(paragraph: Paragraph, rule: str) -> None:
+    paragraph.is_boilerplate = True
+    paragraph.boilerplate_rule = rule
+
+
+def matching_rule(text: str) -> str | None:
+    """Name of the first line rule that fires on ``text``, else None."""
+    stripped = text.strip().rstrip(":.!…»›→ ").strip()
+    words = _word_count(stripped)
+    for rule in LINE_RULES:
+        if words <= rule.max_words and rule.pattern.search(stripped):
+            return rule.name
+    return None
+
+
+def flag_line_rules(paragraphs: list[Paragraph]) -> None:
+    for paragraph in paragraphs:
+        if paragraph.is_boilerplate:
+            continue
+        rule = matching_rule(paragraph.text)
+        if rule:
+            _flag(paragraph, rule)
+
+
+def _repeat_key(text: str) -> str:
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+REPEAT_MIN_WORDS = 6
+REPEAT_MAX_OCCURRENCES = 2
+
+
+def flag_repeats_within_document(paragraphs: list[Paragraph]) -> None:
+    """Flag a later copy of a paragraph (case and punctuation do not count); the first copy stays.
+
+    Only a lone second copy is flagged: at least ``REPEAT_MIN_WORDS`` words, at
+    most ``REPEAT_MAX_OCCURRENCES`` in the document, and neighbours that are not
+    copies too. Duplicated furniture (a standfirst repeated as the lede, a notice
+    at top and bottom) comes twice and alone; labels ("Meal 2", "See it now:
+    Amazon"), the same question put to each interviewee, and repeated blocks of
+    a structured text (a meal plan per day) are content.
+    """
+    keys = [_repeat_key(p.text) for p in paragraphs]
+    occurrences = Counter(keys)
+    seen: set[str] = set()
+    is_copy = []
+    for key in keys:
+        is_copy.append(bool(key) and key in seen)
+        seen.add(key)
+    for i, paragraph in enumerate(paragraphs):
+        if not is_copy[i] or paragraph.is_boilerplate or len(keys[i].split()) < REPEAT_MIN_WORDS:
+            continue
+        if occurrences[keys[i]] > REPEAT_MAX_OCCURRENCES:
+            continue
+        if (i > 0 and is_copy[i - 1]) or (i + 1 < len(paragraphs) and is_copy[i + 1]):
+            continue
+        _flag(paragraph, "repeat_in_document")
+
+
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|"
+    "januar|jänner|februar|märz|mai|juni|juli|oktober|dezember|"
+    "janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre"
+)
+_MONTH = re.compile(rf"\b({_MONTHS})\b")
+_NUMBER = re.compile(r"\d+(?:[.,:/-]\d+)*")
+_PLURAL_AFTER_NUMBER = re.compile(r"(# \w+?)s\b")
+_NON_WORD = re.compile(r"[^\w#]+")
+
+
+def normalise_for_stats(text: str) -> str:
+    """Recurrence key: case, punctuation, numbers, month names and plurals after a number do not count.
+
+    "Updated 3 hours ago" and "Updated 1 hour ago" both become "updated # hour ago".
+    """
+    key = text.casefold()
+    key = _MONTH.sub("#", key)
+    key = _NUMBER.sub("#", key)
+    key = _NON_WORD.sub(" ", key).strip()
+    return _PLURAL_AFTER_NUMBER.sub(r"\1", key)
+
+
+def domain_boilerplate_keys(rows: pd.DataFrame, min_documents: int, min_share: float) -> pd.DataFrame:
+    """Keys recurring in at least ``min_documents`` documents and ``min_share`` of a domain's documents.
+
+    A domain with fewer than ``min_documents`` documents yields nothing.
+    """
+    columns = ["domain", "key", "n_documents", "share"]
+    rows = rows[rows["key"].astype(bool)]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    domain_docs = rows.groupby("domain")["doc_id"].nunique().rename("domain_documents")
+    per_key = rows.groupby(["domain", "key"])["doc_id"].nunique().rename("n_documents").reset_index()
+    per_key = per_key.join(domain_docs, on="domain")
+    per_key["share"] = per_key["n_documents"] / per_key["domain_documents"]
+    keep = (
+        (per_key["domain_documents"] >= min_documents)
+        & (per_key["n_documents"] >= min_documents)
+        & (per_key["share"] >= min_share)
+    )
+    return per_key.loc[keep, columns].reset_index(drop=True)

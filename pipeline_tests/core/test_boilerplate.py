@@ -1,0 +1,134 @@
+import pandas as pd
+import pytest
+
+from pipeline.core.boilerplate import (
+    LINE_RULES,
+    domain_boilerplate_keys,
+    flag_line_rules,
+    flag_repeats_within_document,
+    matching_rule,
+    normalise_for_stats,
+)
+from pipeline.core.models import Paragraph
+
+
+@pytest.mark.parametrize(
+    "line, rule",
+    [
+        ("We use cookies to improve your experience on our site.", "cookie_notice"),
+        ("Wir verwenden Cookies, um unsere Website zu verbessern. Alle akzeptieren", "cookie_notice"),
+        ("Ce site utilise des cookies pour améliorer votre expérience.", "cookie_notice"),
+        ("Please log in to continue reading.", "login_prompt"),
+        ("Bitte melden Sie sich an, um weiterzulesen.", "login_prompt"),
+        ("Déjà abonné ? Connectez-vous", "login_prompt"),
+        ("Start your Premium subscription today.", "subscription_pitch"),
+        ("Jetzt abonnieren und alle Artikel lesen", "subscription_pitch"),
+        ("Cet article est réservé aux abonnés.", "subscription_pitch"),
+        ("Your donation helps us keep our reporting free for everyone.", "donation_appeal"),
+        ("Unterstützen Sie unseren Journalismus – jetzt spenden!", "donation_appeal"),
+        ("Share this article", "sharing_prompt"),
+        ("Sign up to our daily newsletter", "newsletter_signup"),
+        ("Leave a comment", "comment_prompt"),
+        ("1,234 comments", "comment_prompt"),
+        ("Kommentar schreiben", "comment_prompt"),
+        ("Read more: Council approves coast road lane", "read_more_teaser"),
+        ("Lesen Sie auch: Neue Fähre ab Mai", "read_more_teaser"),
+        ("Advertisement", "advertisement_label"),
+        ("© 2024 The Coastal Ledger. All rights reserved.", "copyright_notice"),
+        ("Photo: Jane Doe/Coastal Ledger", "photo_credit"),
+        ("Notifications can be managed in browser preferences.", "browser_notice"),
+    ],
+)
+def test_line_rules_flag_site_furniture(line, rule):
+    assert matching_rule(line) == rule
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The company said more than two million households subscribe to its streaming service each month.",
+        "Investigators said the attackers had used stolen login details to sign in to the council's payroll system.",
+        "The bakery on Harbour Street sells cookies, bread and cakes, and has been open since 1952.",
+        "He declined to comment on the size of the donation, which the foundation made last spring.",
+        "Readers can share their memories of the old pier at the library until the end of May.",
+        "Die Stadt will Cookies auf ihrer Website künftig nur noch mit Zustimmung setzen, sagte der Datenschutzbeauftragte.",
+        "Photo agencies such as Reuters and AFP said they would review the image before distributing it again.",
+        "Le ministre a refusé de commenter les dons reçus par le parti avant les élections régionales.",
+    ],
+)
+def test_line_rules_leave_ordinary_sentences_alone(sentence):
+    paragraphs = [Paragraph(sentence)]
+    flag_line_rules(paragraphs)
+    assert not paragraphs[0].is_boilerplate
+    assert paragraphs[0].boilerplate_rule is None
+
+
+def test_every_rule_is_named_and_explained():
+    names = [rule.name for rule in LINE_RULES]
+    assert len(names) == len(set(names))
+    assert all(rule.why and rule.max_words > 0 for rule in LINE_RULES)
+
+
+def test_repeats_keep_only_their_first_occurrence():
+    repeated = "The harbour board will publish its traffic plan next month"
+    paragraphs = [Paragraph(repeated), Paragraph("Residents were consulted on the plan in March."),
+                  Paragraph("Work on the new lane starts in the autumn."), Paragraph(repeated + ".")]
+    flag_repeats_within_document(paragraphs)
+    assert [p.is_boilerplate for p in paragraphs] == [False, False, False, True]
+    assert paragraphs[3].boilerplate_rule == "repeat_in_document"
+
+
+def test_repeated_labels_and_repeated_blocks_are_content():
+    day = ["Breakfast", "Eat a bowl of porridge with berries and a spoon of honey", "Lunch"]
+    paragraphs = [Paragraph(text) for text in day + ["Day two"] + day]
+    flag_repeats_within_document(paragraphs)
+    assert not any(p.is_boilerplate for p in paragraphs)
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Updated 3 hours ago", "Updated 5 hours ago"),
+        ("Updated 1 hour ago", "Updated 12 hours ago"),
+        ("1,234 comments", "12 comments"),
+        ("Published 27 December 2024, 10:31", "Published 3 January 2025, 09:02"),
+        ("Veröffentlicht am 05.03.2024", "Veröffentlicht am 17.11.2023"),
+        ("SHARE  this  article!", "Share this article"),
+    ],
+)
+def test_normalise_for_stats_makes_variants_collide(a, b):
+    assert normalise_for_stats(a) == normalise_for_stats(b)
+
+
+def test_normalise_for_stats_keeps_different_words_apart():
+    assert normalise_for_stats("Updated 3 hours ago") != normalise_for_stats("Posted 3 hours ago")
+
+
+def _rows(domain: str, docs: int, key_in: int, key: str = "sign up for our newsletter") -> list[dict]:
+    rows = [{"domain": domain, "doc_id": f"{domain}-{i}", "key": f"body {domain} {i}"} for i in range(docs)]
+    rows += [{"domain": domain, "doc_id": f"{domain}-{i}", "key": key} for i in range(key_in)]
+    return rows
+
+
+def test_domain_keys_found_on_enough_evidence():
+    rows = pd.DataFrame(_rows("a.example", docs=10, key_in=6))
+    found = domain_boilerplate_keys(rows, min_documents=3, min_share=0.3)
+    assert found.to_dict("records") == [
+        {"domain": "a.example", "key": "sign up for our newsletter", "n_documents": 6, "share": 0.6}
+    ]
+
+
+def test_domain_keys_never_fire_on_thin_evidence():
+    rows = pd.DataFrame(
+        _rows("small.example", docs=2, key_in=2)  # every document, but only two of them
+        + _rows("rare.example", docs=100, key_in=10)  # ten documents, but 10 %
+        + _rows("few.example", docs=5, key_in=2)  # 40 %, but two documents
+    )
+    assert domain_boilerplate_keys(rows, min_documents=3, min_share=0.3).empty
+
+
+def test_domain_keys_count_documents_not_occurrences():
+    rows = pd.DataFrame(_rows("a.example", docs=10, key_in=0) + [
+        {"domain": "a.example", "doc_id": "a.example-0", "key": "see also"} for _ in range(5)
+    ])
+    assert domain_boilerplate_keys(rows, min_documents=3, min_share=0.3).empty
