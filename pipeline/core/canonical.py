@@ -1,0 +1,466 @@
+"""Entity canonicalisation: clean mentions, resolve them within an article,
+then merge entities across the corpus.
+
+Cleaning (``clean_mention``) trims a mention's offsets, repeating until
+nothing changes:
+
+* a span holding a line break is cut into its lines; the longest line that
+  survives cleaning is kept;
+* surrounding spaces and stray punctuation (, ; : ! ? dashes, bullets) go;
+* a trailing bracketed part goes: "Office for Budget Responsibility (OBR)"
+  -> "Office for Budget Responsibility" (the acronym is used, see below);
+* quotes or brackets wrapping the whole span go; an unmatched quote at
+  either end goes; at an unmatched bracket the span is cut, keeping the part
+  before it (or, when that has no letters, the part after it);
+* a possessive goes: "Musk's", "Musk’s" -> "Musk", "Jones'" -> "Jones"
+  (except brand names in ``KEEP_POSSESSIVE`` such as "McDonald's");
+* a leading "the" goes, except in works of art ("The Crown") and in
+  ``KEEP_ARTICLE`` ("The Hague");
+* titles before a person's name go ("Mr", "Dr", "Sir", "President", "Prime
+  Minister", "Secretary-General", optionally after "former"/"acting"...).
+  Titles are stripped from PERSON mentions only ("Dr Pepper" stays), except
+  Mr/Mrs/Ms/Mx, stripped whatever the label. Royal, papal and peerage titles
+  ("King Charles", "Pope Francis", "Lord Sugar") are kept as part of the name;
+* a mention with no letter left, or only a title, is dropped.
+
+Within one article (``canonicalise_document``):
+
+1. A mention found in the alias table (aliases.py) takes the table's name
+   and label: "US", "U.S.", "the United States", "America" -> "United States".
+2. An acronym the article defines, "Long Name (ACR)" (the long name has at
+   least two words and is not a person, or its initials spell the acronym),
+   resolves to the long name everywhere in that article.
+3. Mentions with the same name key (case, full stops, apostrophe style and
+   spacing ignored) are one entity; its label is the majority label of its
+   mentions (ties: the first seen); the alias table's label wins outright.
+4. A person name that is the first or last words of exactly one longer
+   person name in the article resolves to it: "Putin", "Mr Putin" ->
+   "Vladimir Putin"; "Aliyev" -> "Ilham Aliyev". Two candidates ("Biden"
+   with "Joe Biden" and "Hunter Biden"): left alone.
+5. The canonical name is the alias-table name, the acronym's expansion, the
+   longer person name, or else the entity's most frequent spelling (ties:
+   the longer). A CanonicalMention's ``label`` is its entity's label in the
+   article, not necessarily the label the model gave that one mention.
+
+Ids: ``entity_id`` = "E" + 16 hex digits of SHA-1 over the label class and
+the name key of the canonical name, so the same canonical form gets the same
+id in every document, run and batch. Label classes: PERSON; place = GPE and
+LOC (and NORP when the alias table or the article's majority says the name
+is a place, e.g. "US" tagged NORP); ORG; NORP (groups, demonyms:
+"Americans" is not the United States); FAC; EVENT; PRODUCT; WORK_OF_ART; LAW.
+
+Across the corpus (``resolve_corpus``):
+
+1. Spelling/punctuation variants meet: names equal once accents, case and
+   everything but letters and digits are ignored ("Rolls-Royce" and "Rolls
+   Royce"; "Zelenskyy" and "Zelenskiy" do NOT meet).
+2. Among variants labelled in different classes, a class with at most a
+   third of the mentions of the largest class joins it (one-off wrong labels
+   don't split an entity); closer splits ("Jordan" the person and the
+   country) stay apart.
+3. A one-word person entity joins the one multi-word person entity whose
+   name ends with that word ("Kowalczyk" -> "Marta Kowalczyk"); not when two
+   or more such people exist.
+4. A merged entity's label is the majority label of its mentions within the
+   winning class; its name and final id are those of its member with the
+   most mentions (ties: the longer, then alphabetically first name).
+Every document-level id keeps a row in ``entity_map`` pointing to its final
+id; ``previous`` (an earlier entity_map) carries ids no longer seen forward.
+
+Limits: no external knowledge base. Nicknames, transliteration variants,
+people known by one name that is also someone's surname, and abbreviations
+the article never spells out are not resolved unless in the alias table.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+import pandas as pd
+
+from pipeline.core import aliases
+from pipeline.core.models import Mention
+from pipeline.core.ner import ENTITY_LABELS
+
+LABEL_CLASS = {
+    "PERSON": "person", "GPE": "place", "LOC": "place", "ORG": "org", "NORP": "group",
+    "FAC": "facility", "EVENT": "event", "PRODUCT": "product", "WORK_OF_ART": "work", "LAW": "law",
+}
+
+HONORIFICS = ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof", "Professor", "Sir", "Dame")
+OFFICE_TITLES = (
+    "President", "Vice President", "Vice-President", "Prime Minister", "Deputy Prime Minister",
+    "Chancellor", "Senator", "Sen", "Rep", "Representative", "Congressman", "Congresswoman",
+    "Governor", "Gov", "Mayor", "Premier", "Minister", "Foreign Minister", "Defence Minister",
+    "Defense Secretary", "Foreign Secretary", "Home Secretary", "Secretary of State",
+    "Secretary", "Secretary-General", "Secretary General", "Chairman", "Chairwoman",
+    "Chief Executive", "CEO", "Ambassador", "Commissioner", "Speaker", "General", "Gen",
+    "Lt", "Colonel", "Col", "Major", "Captain", "Capt", "Sergeant", "Sgt", "Judge",
+    "Justice", "Rev", "Reverend", "Rabbi", "Imam", "Bishop", "Archbishop", "Cardinal",
+    "Detective", "Inspector",
+)
+KEEP_ARTICLE = frozenset({"the hague"})
+KEEP_POSSESSIVE = frozenset({
+    "mcdonald's", "sainsbury's", "macy's", "moody's", "lloyd's", "domino's", "kellogg's",
+    "sotheby's", "christie's", "wendy's", "hardee's", "levi's", "dunkin'",
+})
+
+_LINE_BREAK = re.compile(r"[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+_QUALIFIER = r"(?:(?:former|ex|late|then|acting|interim|deputy)[\s-]+)*"
+
+
+def _title_pattern(titles) -> re.Pattern:
+    words = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in sorted(titles, key=len, reverse=True))
+    return re.compile(rf"^{_QUALIFIER}(?:{words})\.?\s+(?=\S)", re.IGNORECASE)
+
+
+_MISTER_RE = _title_pattern(("Mr", "Mrs", "Ms", "Mx"))
+_TITLE_RE = _title_pattern(HONORIFICS + OFFICE_TITLES)
+_TITLE_WORDS = frozenset(t.casefold() for t in HONORIFICS + OFFICE_TITLES)
+_ARTICLE_RE = re.compile(r"^the\s+", re.IGNORECASE)
+_POSSESSIVE_RE = re.compile(r"(?:['’]s|(?<=[sS])['’])$")
+_TRAILING_BRACKETED = re.compile(r"\s*[(\[][^()\[\]]*[)\]]$")
+_EDGE_PUNCTUATION = ",;:!?–—-/•·*|"
+_PAIRS = {'"': '"', "“": "”", "„": "“", "‘": "’", "'": "'", "«": "»", "‹": "›",
+          "(": ")", "[": "]", "{": "}"}
+_CLOSERS = {c: o for o, c in _PAIRS.items() if o != c}
+_QUOTES = frozenset("\"“”„‘’'«»‹›")
+
+
+@dataclass(frozen=True)
+class CanonicalMention:
+    paragraph_index: int
+    start: int
+    end: int
+    text: str
+    label: str
+    canonical_name: str
+    entity_id: str
+
+
+# --- cleaning -----------------------------------------------------------------
+
+def clean_mention(m: Mention, paragraph_text: str) -> Mention | None:
+    """The mention with trimmed offsets, or None when nothing sensible is left."""
+    if paragraph_text[m.start:m.end] != m.text:
+        raise ValueError(f"mention {m.text!r} does not match its paragraph at {m.start}:{m.end}")
+    span = _clean_span(paragraph_text, m.start, m.end, m.label)
+    if span is None:
+        return None
+    start, end = span
+    return Mention(m.paragraph_index, start, end, paragraph_text[start:end], m.label)
+
+
+def _clean_span(text: str, start: int, end: int, label: str) -> tuple[int, int] | None:
+    if _LINE_BREAK.search(text, start, end):
+        best = None
+        for line in _lines(text, start, end):
+            cleaned = _clean_span(text, *line, label)
+            if cleaned and (best is None or cleaned[1] - cleaned[0] > best[1] - best[0]):
+                best = cleaned
+        return best
+    span = (start, end)
+    while True:
+        trimmed = _trim_once(text, *span, label)
+        if trimmed is None:
+            return None
+        if trimmed == span:
+            break
+        span = trimmed
+    words = text[span[0]:span[1]]
+    if not any(ch.isalpha() for ch in words) or words.rstrip(".").casefold() in _TITLE_WORDS:
+        return None
+    return span
+
+
+def _lines(text: str, start: int, end: int):
+    pos = start
+    for brk in _LINE_BREAK.finditer(text, start, end):
+        yield pos, brk.start()
+        pos = brk.end()
+    yield pos, end
+
+
+def _trim_once(text: str, s: int, e: int, label: str) -> tuple[int, int] | None:
+    """One pass of the trimming rules; returns the new span."""
+    while s < e and (text[s].isspace() or text[s] in _EDGE_PUNCTUATION):
+        s += 1
+    while e > s and (text[e - 1].isspace() or text[e - 1] in _EDGE_PUNCTUATION):
+        e -= 1
+    if e - s < 1:
+        return None
+    span = text[s:e]
+    if (m := _TRAILING_BRACKETED.search(span)) and any(ch.isalpha() for ch in span[:m.start()]):
+        return s, s + m.start()
+    if e - s > 2 and _PAIRS.get(span[0]) == span[-1]:
+        return s + 1, e - 1
+    if span.casefold() not in KEEP_POSSESSIVE and (m := _POSSESSIVE_RE.search(span)):
+        return s, s + m.start()
+    if span[-1] in _QUOTES and _unmatched_quote(span, span[-1]):
+        return s, e - 1
+    if span[0] in _QUOTES and _unmatched_quote(span, span[0]):
+        return s + 1, e
+    if (cut := _unmatched_bracket(span)) is not None:
+        left, right = (s, s + cut), (s + cut + 1, e)
+        return left if any(ch.isalpha() for ch in text[slice(*left)]) else right
+    if label != "WORK_OF_ART" and span.casefold() not in KEEP_ARTICLE and (m := _ARTICLE_RE.match(span)):
+        return s + m.end(), e
+    title_re = _TITLE_RE if label == "PERSON" else _MISTER_RE
+    if (m := title_re.match(span)) and span[m.end()].isupper():
+        return s + m.end(), e
+    return s, e
+
+
+def _unmatched_quote(span: str, quote: str) -> bool:
+    partner = _PAIRS.get(quote) or _CLOSERS.get(quote)
+    if partner is None or partner == quote:  # straight quotes pair with themselves
+        return span.count(quote) % 2 == 1
+    return partner not in span
+
+
+def _unmatched_bracket(span: str) -> int | None:
+    stack: list[int] = []
+    for i, ch in enumerate(span):
+        if ch in "([{":
+            stack.append(i)
+        elif ch in ")]}":
+            if not stack or span[stack[-1]] != _CLOSERS[ch]:
+                return i
+            stack.pop()
+    return stack[0] if stack else None
+
+
+# --- keys and ids ----------------------------------------------------------------
+
+def name_key(name: str) -> str:
+    """Case, full stops, apostrophe/dash style and spacing ignored."""
+    text = unicodedata.normalize("NFKC", name).replace("’", "'").replace("‘", "'")
+    text = re.sub(r"[‐‑‒–—]", "-", text).replace(".", " ")
+    return " ".join(text.casefold().split())
+
+
+def variant_key(name: str) -> str:
+    """Also ignores accents and everything but letters and digits."""
+    text = unicodedata.normalize("NFKD", name_key(name))
+    return "".join(ch for ch in text if ch.isalnum() and not unicodedata.combining(ch))
+
+
+def label_class(label: str) -> str:
+    return LABEL_CLASS.get(label, label.lower())
+
+
+def make_entity_id(label: str, canonical_name: str) -> str:
+    digest = hashlib.sha1(f"{label_class(label)}\x1f{name_key(canonical_name)}".encode()).hexdigest()
+    return "E" + digest[:16]
+
+
+# --- one article -------------------------------------------------------------------
+
+_ACRONYM_AFTER = re.compile(r"\s*[(\[]\s*([A-Z][A-Z.&]{1,11})\s*[)\]]")
+_SMALL_WORDS = frozenset({"of", "for", "and", "the", "on", "in", "to", "de", "a", "an", "&"})
+
+
+@dataclass
+class _Group:
+    key: str
+    label: str
+    names: Counter
+    forced: bool  # name and label from the alias table
+    target: "_Group | None" = None
+
+    @property
+    def name(self) -> str:
+        return min(self.names.items(), key=lambda kv: (-kv[1], -len(kv[0])))[0]
+
+    def resolved(self) -> "_Group":
+        return self.target.resolved() if self.target else self
+
+
+def canonicalise_document(mentions: list[Mention], paragraph_texts: list[str]) -> list[CanonicalMention]:
+    cleaned = [
+        c for m in mentions if m.label in ENTITY_LABELS
+        if (c := clean_mention(m, paragraph_texts[m.paragraph_index])) is not None
+    ]
+    acronyms = _acronyms(cleaned, paragraph_texts)
+    names: list[tuple[str, str | None]] = []  # per mention: name, forced label
+    for c in cleaned:
+        name = " ".join(c.text.split())
+        name = acronyms.get(aliases.alias_key(name), name)
+        hit = aliases.lookup(name)
+        names.append((hit[0], hit[1]) if hit else (name, None))
+
+    votes: dict[str, Counter] = {}
+    groups: dict[str, _Group] = {}
+    for c, (name, forced_label) in zip(cleaned, names):
+        key = name_key(name)
+        group = groups.setdefault(key, _Group(key, forced_label or c.label, Counter(), forced_label is not None))
+        group.names[name] += 1
+        votes.setdefault(key, Counter())[c.label] += 1
+    for key, group in groups.items():
+        if not group.forced:
+            group.label = votes[key].most_common(1)[0][0]
+    _resolve_person_names([g for g in groups.values() if g.label == "PERSON" and not g.forced])
+
+    result = []
+    for c, (name, _) in zip(cleaned, names):
+        entity = groups[name_key(name)].resolved()
+        result.append(CanonicalMention(c.paragraph_index, c.start, c.end, c.text, entity.label,
+                                       entity.name, make_entity_id(entity.label, entity.name)))
+    return result
+
+
+def _acronyms(cleaned: list[Mention], paragraph_texts: list[str]) -> dict[str, str]:
+    """alias_key(acronym) -> long name, for "Long Name (ACR)" in the article."""
+    found: dict[str, str] = {}
+    for c in cleaned:
+        m = _ACRONYM_AFTER.match(paragraph_texts[c.paragraph_index], c.end)
+        if not m:
+            continue
+        acronym, long_name = m.group(1), " ".join(c.text.split())
+        words = long_name.split()
+        initials = "".join(w[0] for w in words if w.casefold() not in _SMALL_WORDS).upper()
+        if sum(ch.isupper() for ch in acronym) < 2:
+            continue
+        if initials == acronym.replace(".", "") or (len(words) >= 2 and c.label != "PERSON"):
+            found.setdefault(aliases.alias_key(acronym), long_name)
+    return found
+
+
+def _resolve_person_names(people: list[_Group]) -> None:
+    words = {g.key: g.key.split() for g in people}
+
+    def part_of(short: _Group, long: _Group) -> bool:
+        s, l = words[short.key], words[long.key]
+        return len(s) < len(l) and (l[:len(s)] == s or l[-len(s):] == s)
+
+    for short in people:
+        candidates = [g for g in people if part_of(short, g)]
+        maximal = [g for g in candidates if not any(part_of(g, other) for other in candidates)]
+        if len(maximal) == 1:
+            short.target = maximal[0]
+
+
+# --- the corpus ----------------------------------------------------------------
+
+MINORITY_RATIO = 3  # a class joins the largest one when that has >= 3x its mentions
+MAP_COLUMNS = ["entity_id", "final_entity_id", "canonical_name", "label"]
+ALIAS_COLUMNS = ["alias", "label", "entity_id"]
+
+
+def resolve_corpus(mentions: pd.DataFrame, previous: pd.DataFrame | None = None
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(entity_map, entity_aliases) from all documents' canonical mentions
+    (columns doc_id, entity_id, canonical_name, label, text). ``previous`` is an
+    earlier entity_map whose ids should keep resolving."""
+    entities = _entity_stats(mentions)
+    parent = {eid: eid for eid in entities}
+
+    def root(eid: str) -> str:
+        while parent[eid] != eid:
+            parent[eid] = parent[parent[eid]]
+            eid = parent[eid]
+        return eid
+
+    def union(into: str, other: str) -> None:
+        a, b = root(into), root(other)
+        if a != b:
+            parent[b] = a
+
+    # 1-2: spelling variants, and minority classes joining the dominant one.
+    by_variant: dict[str, dict[str, list[str]]] = {}
+    for eid, e in sorted(entities.items()):
+        by_variant.setdefault(variant_key(e["name"]), {}).setdefault(e["class"], []).append(eid)
+    for classes in by_variant.values():
+        size = {cls: sum(entities[i]["count"] for i in ids) for cls, ids in classes.items()}
+        top = min(size, key=lambda cls: (-size[cls], cls))
+        for cls, ids in classes.items():
+            if cls == top or size[cls] * MINORITY_RATIO <= size[top]:
+                for eid in ids:
+                    union(classes[top][0], eid)
+    groups = _groups(entities, root)
+
+    # 3: surnames.
+    surname_owners: dict[str, set[str]] = {}
+    for rid, g in groups.items():
+        words = name_key(g["name"]).split()
+        if g["class"] == "person" and len(words) >= 2:
+            surname_owners.setdefault(variant_key(words[-1]), set()).add(rid)
+    for rid, g in groups.items():
+        if g["class"] == "person" and len(name_key(g["name"]).split()) == 1:
+            owners = surname_owners.get(variant_key(g["name"]), set())
+            if len(owners) == 1:
+                union(next(iter(owners)), rid)
+    groups = _groups(entities, root)
+
+    rows = []
+    for eid in entities:
+        g = groups[root(eid)]
+        rows.append((eid, g["final"], g["name"], g["label"]))
+    entity_map = pd.DataFrame(rows, columns=MAP_COLUMNS)
+    if previous is not None and len(previous):
+        entity_map = _carry_forward(entity_map, previous)
+    alias_rows = {
+        (alias, g["label"], g["final"])
+        for rid, g in groups.items()
+        for alias in g["aliases"]
+    }
+    entity_aliases = pd.DataFrame(sorted(alias_rows), columns=ALIAS_COLUMNS)
+    return entity_map.sort_values("entity_id", ignore_index=True), entity_aliases
+
+
+def _entity_stats(mentions: pd.DataFrame) -> dict[str, dict]:
+    entities: dict[str, dict] = {}
+    for eid, rows in mentions.groupby("entity_id", sort=True):
+        labels = Counter(rows["label"])
+        names = Counter(rows["canonical_name"])
+        label = min(labels, key=lambda lab: (-labels[lab], lab))
+        entities[eid] = {
+            "name": min(names, key=lambda n: (-names[n], -len(n), n)),
+            "labels": labels,
+            "class": label_class(label),
+            "count": len(rows),
+            "aliases": set(rows["text"]) | set(names),
+        }
+    return entities
+
+
+def _groups(entities: dict[str, dict], root) -> dict[str, dict]:
+    """Per union-find root: the merged entity's class, label, name, final id, aliases."""
+    members: dict[str, list[str]] = {}
+    for eid in entities:
+        members.setdefault(root(eid), []).append(eid)
+    groups = {}
+    for rid, ids in members.items():
+        size = Counter()
+        for eid in ids:
+            size[entities[eid]["class"]] += entities[eid]["count"]
+        cls = min(size, key=lambda c: (-size[c], c))
+        in_class = [eid for eid in ids if entities[eid]["class"] == cls]
+        best = min(in_class, key=lambda i: (-entities[i]["count"], -len(entities[i]["name"]),
+                                            entities[i]["name"], i))
+        labels = Counter()
+        for eid in in_class:
+            labels.update({lab: n for lab, n in entities[eid]["labels"].items() if label_class(lab) == cls})
+        groups[rid] = {
+            "class": cls,
+            "label": min(labels, key=lambda lab: (-labels[lab], lab)),
+            "name": entities[best]["name"],
+            "final": best,
+            "aliases": set().union(*(entities[eid]["aliases"] for eid in ids)),
+        }
+    return groups
+
+
+def _carry_forward(entity_map: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
+    """Ids from an earlier run not seen now still map, through today's merges."""
+    current = entity_map.set_index("entity_id")
+    old = previous[~previous["entity_id"].isin(current.index)]
+    rows = []
+    for eid, final, name, label in old[MAP_COLUMNS].itertuples(index=False):
+        if final in current.index:
+            final, name, label = current.loc[final, ["final_entity_id", "canonical_name", "label"]]
+        rows.append((eid, final, name, label))
+    return pd.concat([entity_map, pd.DataFrame(rows, columns=MAP_COLUMNS)], ignore_index=True)
