@@ -25,7 +25,8 @@ class PipelineSettings(dg.ConfigurableResource):
     ner_processes: int = 1
 
     def settings(self) -> Settings:
-        return Settings(
+        """These fields over the defaults and NEWS_* environment variables."""
+        return Settings.from_env(
             landing_dir=Path(self.landing_dir),
             warehouse_dir=Path(self.warehouse_dir),
             ner_models=dict(self.ner_models),

@@ -1,5 +1,4 @@
 """Sensors: new landing files become a batch partition and a run."""
-from __future__ import annotations
 
 import dagster as dg
 

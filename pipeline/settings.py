@@ -6,7 +6,7 @@ flags and environment variables, tests build it directly.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -54,14 +54,22 @@ class Settings:
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
-        """Defaults, then NEWS_* environment variables, then explicit overrides."""
+        """Defaults, then NEWS_<FIELD> environment variables, then explicit overrides.
+
+        e.g. NEWS_LANDING_DIR, NEWS_WAREHOUSE_DIR, NEWS_FILES_PER_BATCH, NEWS_NER_PROCESSES.
+        """
         values: dict = {}
-        if os.environ.get("NEWS_LANDING_DIR"):
-            values["landing_dir"] = Path(os.environ["NEWS_LANDING_DIR"])
-        if os.environ.get("NEWS_WAREHOUSE_DIR"):
-            values["warehouse_dir"] = Path(os.environ["NEWS_WAREHOUSE_DIR"])
-        if os.environ.get("NEWS_NER_PROCESSES"):
-            values["ner_processes"] = int(os.environ["NEWS_NER_PROCESSES"])
+        for spec in fields(cls):
+            raw = os.environ.get(f"NEWS_{spec.name.upper()}")
+            if raw is None or spec.name == "ner_models":
+                continue
+            default = getattr(cls(), spec.name)
+            if isinstance(default, bool):
+                values[spec.name] = raw.strip().lower() in ("1", "true", "yes", "on")
+            elif isinstance(default, Path):
+                values[spec.name] = Path(raw)
+            else:
+                values[spec.name] = type(default)(raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
         settings = cls(**values)
         return replace(

@@ -1,5 +1,4 @@
 """Corpus-wide entity tables, rebuilt from the partitioned mentions on Parquet."""
-from __future__ import annotations
 
 import base64
 

@@ -1,9 +1,8 @@
 """Per-batch parsing: documents, articles, paragraphs and rejected_documents."""
-from __future__ import annotations
 
 import dagster as dg
 
-from pipeline import warehouse
+from pipeline import checks, warehouse
 from pipeline.batches import load_batch
 from pipeline.core.tables import parse_batch
 from pipeline.io_manager import definition_metadata
@@ -28,18 +27,24 @@ def _earlier_doc_ids(settings, batch_key: str) -> dict[str, str]:
 
 
 @dg.multi_asset(
-    specs=[
-        dg.AssetSpec(
-            table,
+    outs={
+        table: dg.AssetOut(
             description=DESCRIPTIONS[table],
             metadata=definition_metadata(table),
             group_name="corpus",
             kinds={"parquet"},
-            deps=["documents"] if table in ("articles", "paragraphs") else [],
         )
         for table in PARSED_TABLES
-    ],
+    },
+    # articles and paragraphs are made from the documents of the same run
+    internal_asset_deps={
+        "documents": set(),
+        "rejected_documents": set(),
+        "articles": {dg.AssetKey("documents")},
+        "paragraphs": {dg.AssetKey("documents")},
+    },
     partitions_def=batch_partitions,
+    check_specs=checks.PARSE_CHECK_SPECS,
 )
 def parse_documents(context: dg.AssetExecutionContext, pipeline_settings: PipelineSettings):
     """Read the batch's landing files, decode, de-duplicate and extract articles."""
@@ -61,3 +66,5 @@ def parse_documents(context: dg.AssetExecutionContext, pipeline_settings: Pipeli
         if table == "documents":
             metadata["skipped_records"] = dg.MetadataValue.json(dict(tables.stats))
         yield dg.Output(frame, output_name=table, metadata=metadata)
+    yield checks.articles_are_unique_and_non_empty(tables.articles)
+    yield checks.rejections_have_known_reasons(tables.rejected_documents)

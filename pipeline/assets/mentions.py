@@ -1,9 +1,9 @@
 """Per-batch named-entity mentions."""
-from __future__ import annotations
 
 import dagster as dg
 import pandas as pd
 
+from pipeline import checks
 from pipeline.core.tables import recognise_entities
 from pipeline.io_manager import definition_metadata
 from pipeline.partitions import batch_partitions
@@ -15,16 +15,17 @@ from pipeline.resources import PipelineSettings
     group_name="entities",
     kinds={"parquet", "spacy"},
     metadata=definition_metadata("entity_mentions"),
+    check_specs=checks.MENTION_CHECK_SPECS,
 )
 def entity_mentions(
     context: dg.AssetExecutionContext, pipeline_settings: PipelineSettings, paragraphs: pd.DataFrame
-) -> dg.Output[pd.DataFrame]:
+):
     """Every named-entity mention in the batch's kept paragraphs, cleaned and resolved within its article."""
     frame = recognise_entities(
         paragraphs, pipeline_settings.recognizer(), context.partition_key, log=context.log.info
     )
     skipped = paragraphs[~paragraphs["ner_applied"] & ~paragraphs["is_boilerplate"]]
-    return dg.Output(
+    yield dg.Output(
         frame,
         metadata={
             "paragraphs_recognised": int(paragraphs["ner_applied"].sum()),
@@ -33,3 +34,4 @@ def entity_mentions(
             ),
         },
     )
+    yield checks.mentions_are_well_formed(frame)
