@@ -112,9 +112,9 @@ def claim_new_files(landing_dir: Path, warehouse_dir: Path, files_per_batch: int
                 continue
             if (rel_path, sha) in seen_path_sha:
                 continue  # touched or rewritten with the same bytes: nothing new
-            claimed.append(
-                ClaimedFile(rel_path, stat.st_size, stat.st_mtime_ns, sha, duplicate_of=seen_sha.get(sha))
-            )
+            # empty files share one hash but are not copies of each other: each gets its own rejection
+            duplicate_of = seen_sha.get(sha) if stat.st_size else None
+            claimed.append(ClaimedFile(rel_path, stat.st_size, stat.st_mtime_ns, sha, duplicate_of=duplicate_of))
             seen_sha.setdefault(sha, rel_path)
 
         now = datetime.now(timezone.utc)

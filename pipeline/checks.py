@@ -14,10 +14,13 @@ from pipeline.core.tables import EXTRACTION_REASONS
 def articles_are_unique_and_non_empty(articles: pd.DataFrame) -> dg.AssetCheckResult:
     duplicated = int(articles["doc_id"].duplicated().sum())
     empty = int((articles["text"].str.strip() == "").sum())
+    # An article whose every paragraph turned out to be site furniture keeps its
+    # row (nothing is dropped silently) but is worth a look: a warning.
     return dg.AssetCheckResult(
         asset_key="articles",
         check_name="articles_are_unique_and_non_empty",
         passed=duplicated == 0 and empty == 0,
+        severity=dg.AssetCheckSeverity.ERROR if duplicated else dg.AssetCheckSeverity.WARN,
         metadata={"duplicated_doc_ids": duplicated, "empty_texts": empty, "rows": len(articles)},
     )
 
@@ -44,9 +47,11 @@ def mentions_are_well_formed(mentions: pd.DataFrame) -> dg.AssetCheckResult:
     )
 
 
-PARSE_CHECK_SPECS = [
+ARTICLE_CHECK_SPECS = [
     dg.AssetCheckSpec("articles_are_unique_and_non_empty", asset="articles",
-                      description="doc_id is unique and every article has text."),
+                      description="doc_id is unique; articles left without text are counted (a warning)."),
+]
+PARSE_CHECK_SPECS = [
     dg.AssetCheckSpec("rejections_have_known_reasons", asset="rejected_documents",
                       description="Every rejection carries a documented reason."),
 ]

@@ -3,21 +3,26 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipeline.assets import aggregates, documents, mentions
+from pipeline.assets import aggregates, boilerplate, documents, mentions
 from pipeline.checks import ALL_CHECKS
 from pipeline.io_manager import ParquetIOManager
-from pipeline.jobs import aggregates_job, ingest_batch_job
+from pipeline.jobs import aggregates_job, ingest_batch_job, refresh_batch_job
 from pipeline.resources import PipelineSettings
-from pipeline.sensors import automation_sensor, daily_aggregates_schedule, landing_sensor
+from pipeline.sensors import (
+    automation_sensor,
+    boilerplate_refresh_sensor,
+    daily_aggregates_schedule,
+    landing_sensor,
+)
 from pipeline.settings import Settings
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
-        assets=dg.load_assets_from_modules([documents, mentions, aggregates]),
+        assets=dg.load_assets_from_modules([documents, boilerplate, mentions, aggregates]),
         asset_checks=ALL_CHECKS,
-        jobs=[ingest_batch_job, aggregates_job],
-        sensors=[landing_sensor, automation_sensor],
+        jobs=[ingest_batch_job, refresh_batch_job, aggregates_job],
+        sensors=[landing_sensor, boilerplate_refresh_sensor, automation_sensor],
         schedules=[daily_aggregates_schedule],
         resources={
             "io_manager": ParquetIOManager(str(settings.warehouse_dir)),

@@ -2,14 +2,34 @@ import dagster as dg
 
 from pipeline.partitions import batch_partitions
 
-BATCH_TABLES = ["documents", "articles", "paragraphs", "rejected_documents", "entity_mentions"]
+# Per-batch tables, in the order a batch run makes them (the domain_boilerplate
+# step between extraction and the final articles is corpus-wide).
+PARSE_TABLES = ["documents", "rejected_documents", "extracted_articles", "extracted_paragraphs"]
+BOILERPLATE_TABLES = ["domain_boilerplate"]
+FINAL_TABLES = ["articles", "paragraphs"]
+ENTITY_BATCH_TABLES = [
+    "entity_mentions",
+    # partial aggregates the corpus-wide entity tables sum (pipeline/core/aggregate.py)
+    "entity_batch_evidence", "entity_batch_counts", "entity_batch_pairs",
+    "entity_batch_documents", "entity_batch_overlaps",
+]
+BATCH_TABLES = PARSE_TABLES + FINAL_TABLES + ENTITY_BATCH_TABLES
+# The order a batch's refresh writes its tables in (see refresh.interrupted_batches).
+REFRESH_WRITE_ORDER = [[table] for table in FINAL_TABLES + ENTITY_BATCH_TABLES[:1]] + [ENTITY_BATCH_TABLES[1:]]
 AGGREGATE_TABLES = ["entity_aliases", "entity_pairs", "entities", "entity_daily", "entity_trends", "entity_chart"]
 
 ingest_batch_job = dg.define_asset_job(
     "ingest_batch",
-    selection=dg.AssetSelection.assets(*BATCH_TABLES),
+    selection=dg.AssetSelection.assets(*BATCH_TABLES, *BOILERPLATE_TABLES),
     partitions_def=batch_partitions,
     description="Parse one batch of landing files and recognise its entities.",
+)
+
+refresh_batch_job = dg.define_asset_job(
+    "refresh_batch",
+    selection=dg.AssetSelection.assets(*FINAL_TABLES, *ENTITY_BATCH_TABLES),
+    partitions_def=batch_partitions,
+    description="Re-apply the corpus-level boilerplate flags to an earlier batch (no re-extraction).",
 )
 
 aggregates_job = dg.define_asset_job(

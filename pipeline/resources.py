@@ -11,9 +11,10 @@ from pipeline.settings import Settings
 
 
 @lru_cache(maxsize=4)
-def _recognizer(models: tuple[tuple[str, str], ...], batch_size: int, n_process: int) -> EntityRecognizer:
+def _recognizer(models: tuple[tuple[str, str], ...], batch_size: int, n_process: int,
+                naive: bool = False) -> EntityRecognizer:
     # Loading a spaCy model takes seconds: once per process and configuration.
-    return EntityRecognizer(dict(models), batch_size=batch_size, n_process=n_process)
+    return EntityRecognizer(dict(models), batch_size=batch_size, n_process=n_process, naive=naive)
 
 
 class PipelineSettings(dg.ConfigurableResource):
@@ -36,7 +37,8 @@ class PipelineSettings(dg.ConfigurableResource):
     def recognizer(self) -> EntityRecognizer:
         settings = self.settings()
         return _recognizer(
-            tuple(sorted(settings.ner_models.items())), settings.ner_batch_size, settings.ner_processes
+            tuple(sorted(settings.ner_models.items())), settings.ner_batch_size, settings.ner_processes,
+            settings.ner_naive,  # NEWS_NER_NAIVE=1: the benchmark baseline (bench/pipeline_ner.py)
         )
 
     @classmethod

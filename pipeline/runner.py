@@ -15,8 +15,9 @@ from tqdm import tqdm
 
 from pipeline import batches, warehouse
 from pipeline.definitions import build_definitions
-from pipeline.jobs import AGGREGATE_TABLES, BATCH_TABLES
+from pipeline.jobs import AGGREGATE_TABLES, BATCH_TABLES, REFRESH_WRITE_ORDER
 from pipeline.partitions import batch_partitions
+from pipeline.refresh import stale_batches
 from pipeline.settings import Settings
 
 
@@ -24,15 +25,17 @@ from pipeline.settings import Settings
 class RunOutcome:
     new_batches: list[str] = field(default_factory=list)
     processed: list[str] = field(default_factory=list)
+    refreshed: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     aggregates_rebuilt: bool = False
 
     def describe(self) -> str:
-        if not self.processed and not self.aggregates_rebuilt:
+        if not self.processed and not self.refreshed and not self.aggregates_rebuilt:
             return "Nothing new to ingest; tables are up to date."
         return (
             f"Ingested {len(self.processed)} batch(es) "
-            f"({len(self.new_batches)} new); aggregates rebuilt: {'yes' if self.aggregates_rebuilt else 'no'}."
+            f"({len(self.new_batches)} new); boilerplate flags refreshed in {len(self.refreshed)} earlier batch(es); "
+            f"aggregates rebuilt: {'yes' if self.aggregates_rebuilt else 'no'}."
         )
 
 
@@ -51,18 +54,27 @@ def pending_batches(settings: Settings) -> list[str]:
     ]
 
 
-def _aggregates_missing(settings: Settings) -> bool:
-    return any(
-        not (warehouse.table_dir(settings.warehouse_dir, table) / "data.parquet").exists()
-        for table in AGGREGATE_TABLES
-        if table != "entity_chart"
-    )
+def _aggregates_stale(settings: Settings) -> bool:
+    """Missing, or older than a per-batch table they are made from (a run killed before them)."""
+    tables = [t for t in AGGREGATE_TABLES if t != "entity_chart"]
+    paths = [warehouse.table_dir(settings.warehouse_dir, t) / "data.parquet" for t in tables]
+    if not all(path.exists() for path in paths):
+        return True
+    oldest = min(path.stat().st_mtime_ns for path in paths)
+    sources = [
+        path
+        for group in REFRESH_WRITE_ORDER
+        for table in group
+        for path in warehouse.partition_files(settings.warehouse_dir, table).values()
+    ]
+    return any(path.stat().st_mtime_ns > oldest for path in sources)
 
 
 def run_pipeline(settings: Settings, verbose: bool = False, progress: bool = True) -> RunOutcome:
     instance = dg.DagsterInstance.get()
     defs = build_definitions(settings)
     ingest_job = defs.resolve_job_def("ingest_batch")
+    refresh_job = defs.resolve_job_def("refresh_batch")
     aggregates_job = defs.resolve_job_def("rebuild_aggregates")
     outcome = RunOutcome()
 
@@ -84,7 +96,14 @@ def run_pipeline(settings: Settings, verbose: bool = False, progress: bool = Tru
             )
             (outcome.processed if result.success else outcome.failed).append(key)
 
-        if outcome.processed or _aggregates_missing(settings):
+        # also after a run killed between its batches and their refresh
+        for key in stale_batches(settings.warehouse_dir, REFRESH_WRITE_ORDER):
+            result = refresh_job.execute_in_process(
+                partition_key=key, instance=instance, run_config=_quiet_run_config(verbose), raise_on_error=False
+            )
+            (outcome.refreshed if result.success else outcome.failed).append(key)
+
+        if outcome.processed or outcome.refreshed or _aggregates_stale(settings):
             result = aggregates_job.execute_in_process(
                 instance=instance, run_config=_quiet_run_config(verbose), raise_on_error=False
             )

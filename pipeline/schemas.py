@@ -108,6 +108,7 @@ TABLES: dict[str, pa.Schema] = {
         ("detail", pa.string(), "Human-readable explanation"),
         ("stage", pa.string(), "ingest, decode, extract or dedupe"),
         ("batch", pa.string(), "Ingestion batch"),
+        ("doc_id", pa.string(), "documents.doc_id when the document was decoded (duplicates), else null"),
     ),
 }
 
@@ -197,3 +198,114 @@ LINEAGE["entity_trends"] = {
     "last_day_share": [("entity_daily", "n_mentions")],
     "trailing_share": [("entity_daily", "n_mentions")],
 }
+
+
+# Staging tables of the corpus-level boilerplate stage: what extraction gave,
+# before the per-domain recurrence evidence is applied (see boilerplate stage).
+TABLES["extracted_articles"] = TABLES["articles"]
+TABLES["extracted_paragraphs"] = (
+    TABLES["paragraphs"]
+    .append(pa.field("boilerplate_key", pa.string(), metadata={"description": "Hash of the text, numbers masked"}))
+    .append(pa.field("exact_key", pa.string(), metadata={"description": "Hash of the text, case and spacing folded"}))
+)
+TABLES["domain_boilerplate"] = _schema(
+    ("domain", pa.string(), "Outlet (articles.domain)"),
+    ("boilerplate_key", pa.string(), "extracted_paragraphs.boilerplate_key (near) or exact_key (exact)"),
+    ("match", pa.string(), "near (numbers and dates masked) or exact"),
+    ("example", pa.string(), "One paragraph text with that key"),
+    ("n_documents", pa.int64(), "Articles of the domain containing it"),
+    ("share", pa.float64(), "n_documents over the domain's articles"),
+)
+LINEAGE["domain_boilerplate"] = {
+    "domain": [("extracted_articles", "domain")],
+    "boilerplate_key": [("extracted_paragraphs", "boilerplate_key")],
+    "example": [("extracted_paragraphs", "text")],
+    "n_documents": [("extracted_paragraphs", "doc_id")],
+}
+
+# ---- entity aggregate tables (added below this line) ----
+
+# Per-batch partial aggregates (one file per batch; summed by the corpus-wide
+# entity tables, so a new batch costs in proportion to its own size). Keyed by
+# the article-level entity id of entity_mentions; see pipeline/core/aggregate.py.
+TABLES["entity_batch_evidence"] = _schema(
+    ("entity_id", pa.string(), "Article-level entity id (entity_mentions.entity_id)"),
+    ("canonical_name", pa.string(), "entity_mentions.canonical_name"),
+    ("label", pa.string(), "entity_mentions.label"),
+    ("text", pa.string(), "The mention as written"),
+    ("n_mentions", pa.int64(), "Mentions in the batch with these four values"),
+    ("batch", pa.string(), "Ingestion batch"),
+)
+TABLES["entity_batch_counts"] = _schema(
+    ("entity_id", pa.string(), "Article-level entity id (entity_mentions.entity_id)"),
+    ("date", pa.date32(), "Publication date (UTC), falling back to fetch date"),
+    ("domain", pa.string(), "Outlet (articles.domain)"),
+    ("n_mentions", pa.int64(), "Mentions in the batch"),
+    ("n_documents", pa.int64(), "Articles of the batch mentioning it"),
+    ("first_seen", UTC_TIMESTAMP, "Earliest publication (else fetch) time of those articles"),
+    ("last_seen", UTC_TIMESTAMP, "Latest publication (else fetch) time of those articles"),
+    ("batch", pa.string(), "Ingestion batch"),
+)
+TABLES["entity_batch_pairs"] = _schema(
+    ("entity_id_a", pa.string(), "Article-level entity id (the smaller of the pair)"),
+    ("entity_id_b", pa.string(), "Article-level entity id (the larger of the pair)"),
+    ("n_documents", pa.int64(), "Articles of the batch mentioning both"),
+    ("batch", pa.string(), "Ingestion batch"),
+)
+TABLES["entity_batch_documents"] = _schema(
+    ("date", pa.date32(), "Publication date (UTC), falling back to fetch date"),
+    ("domain", pa.string(), "Outlet (articles.domain)"),
+    ("n_documents", pa.int64(), "Articles of the batch with at least one entity mention"),
+    ("n_mentions", pa.int64(), "Entity mentions in those articles"),
+    ("batch", pa.string(), "Ingestion batch"),
+)
+TABLES["entity_batch_overlaps"] = _schema(
+    ("doc_id", pa.string(), "An article holding two article-level ids a corpus merge could join"),
+    ("date", pa.date32(), "Its publication date (UTC), falling back to fetch date"),
+    ("domain", pa.string(), "Its outlet"),
+    ("entity_ids", pa.list_(pa.string()), "All its article-level entity ids"),
+    ("batch", pa.string(), "Ingestion batch"),
+)
+for _table in ("entity_batch_evidence", "entity_batch_counts"):
+    LINEAGE[_table] = {
+        "entity_id": [("entity_mentions", "entity_id")],
+        "n_mentions": [("entity_mentions", "entity_id")],
+    }
+LINEAGE["entity_batch_evidence"].update({
+    "canonical_name": [("entity_mentions", "canonical_name")],
+    "label": [("entity_mentions", "label")],
+    "text": [("entity_mentions", "text")],
+})
+LINEAGE["entity_batch_counts"].update({
+    "date": [("articles", "published_at"), ("articles", "fetched_at")],
+    "domain": [("articles", "domain")],
+    "n_documents": [("entity_mentions", "doc_id")],
+})
+LINEAGE["entity_batch_pairs"] = {
+    "entity_id_a": [("entity_mentions", "entity_id")],
+    "entity_id_b": [("entity_mentions", "entity_id")],
+    "n_documents": [("entity_mentions", "doc_id")],
+}
+LINEAGE["entity_batch_documents"] = {
+    "date": [("articles", "published_at"), ("articles", "fetched_at")],
+    "domain": [("articles", "domain")],
+    "n_documents": [("entity_mentions", "doc_id")],
+}
+LINEAGE["entity_batch_overlaps"] = {
+    "doc_id": [("entity_mentions", "doc_id")],
+    "entity_ids": [("entity_mentions", "entity_id")],
+}
+
+# Added columns of existing entity tables (appended, never renamed).
+TABLES["entity_pairs"] = TABLES["entity_pairs"].append(pa.field(
+    "llr", pa.float64(),
+    metadata={"description": "Log-likelihood ratio G² of the pair over articles (Dunning): evidence of association"},
+))
+TABLES["entity_trends"] = TABLES["entity_trends"].append(pa.field(
+    "n_mentions_last_day", pa.int64(), metadata={"description": "Mentions of the entity on last_day"},
+))
+LINEAGE["entity_pairs"].update({
+    "pmi": [("entity_batch_pairs", "n_documents"), ("entity_batch_counts", "n_documents")],
+    "llr": [("entity_batch_pairs", "n_documents"), ("entity_batch_counts", "n_documents"),
+            ("entity_batch_documents", "n_documents")],
+})

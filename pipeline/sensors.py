@@ -3,8 +3,9 @@
 import dagster as dg
 
 from pipeline.batches import claim_new_files
-from pipeline.jobs import aggregates_job, ingest_batch_job
+from pipeline.jobs import REFRESH_WRITE_ORDER, aggregates_job, ingest_batch_job, refresh_batch_job
 from pipeline.partitions import batch_partitions
+from pipeline.refresh import stale_batches
 from pipeline.resources import PipelineSettings
 
 
@@ -26,6 +27,21 @@ def landing_sensor(context: dg.SensorEvaluationContext, pipeline_settings: Pipel
         run_requests=[dg.RunRequest(partition_key=key, run_key=key) for key in keys],
         dynamic_partitions_requests=[batch_partitions.build_add_request(keys)],
     )
+
+
+@dg.asset_sensor(
+    asset_key=dg.AssetKey("domain_boilerplate"),
+    job=refresh_batch_job,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="When the per-domain boilerplate evidence changes, refreshes the flags of earlier batches.",
+)
+def boilerplate_refresh_sensor(context, asset_event, pipeline_settings: PipelineSettings):
+    settings = pipeline_settings.settings()
+    stale = stale_batches(settings.warehouse_dir, REFRESH_WRITE_ORDER)
+    if not stale:
+        return dg.SkipReason("every batch's flags agree with the current evidence")
+    storage_id = asset_event.event_log_entry.storage_id if asset_event.event_log_entry else 0
+    return [dg.RunRequest(partition_key=key, run_key=f"refresh-{key}-{storage_id}") for key in stale]
 
 
 # The declarative-automation sensor starts stopped on a fresh instance unless

@@ -38,15 +38,19 @@ class Settings:
     include_comments: bool = False
     min_article_words: int = 20
 
-    # Corpus-level boilerplate: a paragraph recurring in at least this many
-    # documents, and this share of a domain's documents, is furniture.
+    # Corpus-level boilerplate (see core/corpus_boilerplate.py): a paragraph
+    # recurring, numbers masked, in this many articles and this share of its
+    # domain's articles is furniture; an exact repeat needs a smaller share.
     boilerplate_min_documents: int = 3
     boilerplate_min_share: float = 0.3
+    boilerplate_exact_min_documents: int = 5
+    boilerplate_exact_min_share: float = 0.05
 
     # Named entities: spaCy model per language code; other languages are skipped.
     ner_models: dict[str, str] = field(default_factory=_default_ner_models)
     ner_batch_size: int = 256
     ner_processes: int = 1
+    ner_naive: bool = False  # benchmark baseline only: full spaCy pipeline, one call per paragraph
 
     # Aggregates
     pair_min_support: int = 2

@@ -42,3 +42,9 @@ def read_table(
         return frame[columns] if columns else frame
     dataset = ds.dataset([str(p) for p in files.values()], schema=schema, format="parquet")
     return dataset.to_table(columns=columns).to_pandas()
+
+
+def superseded_doc_ids(warehouse_dir: Path, partitions: list[str] | None = None) -> set[str]:
+    """Documents another capture of the same URL replaced (rejected as duplicate_url)."""
+    rejected = read_table(warehouse_dir, "rejected_documents", ["doc_id", "reason"], partitions)
+    return set(rejected.loc[rejected["reason"] == "duplicate_url", "doc_id"].dropna())

@@ -29,3 +29,58 @@ def run_cli(*args: str, env: dict | None = None, check: bool = True, timeout: in
 
 def read(warehouse: Path, table: str) -> pd.DataFrame:
     return pd.read_parquet(warehouse / table)
+
+
+def pipeline_assets():
+    import dagster as dg
+
+    from pipeline.assets import aggregates, boilerplate, documents, mentions
+
+    return dg.load_assets_from_modules([documents, boilerplate, mentions, aggregates])
+
+
+def resources(settings) -> dict:
+    from pipeline.io_manager import ParquetIOManager
+    from pipeline.resources import PipelineSettings
+
+    return {
+        "io_manager": ParquetIOManager(str(settings.warehouse_dir)),
+        "pipeline_settings": PipelineSettings.from_settings(settings),
+    }
+
+
+def materialize_batch(settings, instance, key: str, selection=None):
+    """One batch through the real assets with `dagster.materialize` (a batch run's selection by default)."""
+    import dagster as dg
+
+    from pipeline.jobs import BATCH_TABLES, BOILERPLATE_TABLES
+
+    result = dg.materialize(
+        pipeline_assets(), selection=selection or BATCH_TABLES + BOILERPLATE_TABLES,
+        partition_key=key, instance=instance, resources=resources(settings),
+    )
+    assert result.success
+    return result
+
+
+def ingest_new(settings, instance) -> list[str]:
+    """Claim the new landing files and materialize every new batch."""
+    from pipeline import batches
+    from pipeline.partitions import batch_partitions
+
+    keys = [b.key for b in batches.claim_new_files(settings.landing_dir, settings.warehouse_dir)]
+    instance.add_dynamic_partitions(batch_partitions.name, keys)
+    for key in keys:
+        materialize_batch(settings, instance, key)
+    return keys
+
+
+def materialize_aggregates(settings, instance):
+    import dagster as dg
+
+    from pipeline.jobs import AGGREGATE_TABLES
+
+    result = dg.materialize(pipeline_assets(), selection=AGGREGATE_TABLES, instance=instance,
+                            resources=resources(settings))
+    assert result.success
+    return result

@@ -50,3 +50,39 @@ def test_benchmark_pages_fill_all_eight_tables(aeb_dir, tmp_path):
         got_words = set(by_key.loc[key, "text"].split())
         overlaps.append(len(gold_words & got_words) / max(1, len(gold_words)))
     assert pd.Series(overlaps).median() > 0.9
+
+
+def test_later_batches_refresh_the_flags_of_earlier_ones(tmp_path):
+    from pipeline.sample_corpus import generate_corpus
+
+    corpus = tmp_path / "corpus"
+    generate_corpus(corpus, n_articles=30, seed=5, days=3)
+    files = sorted(p for p in corpus.rglob("*") if p.is_file())
+    landing, warehouse = tmp_path / "landing", tmp_path / "warehouse"
+    env = {"DAGSTER_HOME": str(tmp_path / "home")}
+
+    def land(paths):
+        for path in paths:
+            target = landing / path.relative_to(corpus)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, target)
+
+    # Two pages per outlet: too thin for the corpus-level rule to fire.
+    first = [p for domain in sorted({f.relative_to(corpus).parts[0] for f in files})
+             for p in [f for f in files if f.relative_to(corpus).parts[0] == domain][:2]]
+    land(first)
+    run_cli("run", "--landing", str(landing), "--warehouse", str(warehouse), "--no-progress", env=env)
+    before = read(warehouse, "paragraphs")
+    assert not (before["boilerplate_rule"] == "recurs_in_domain").any()
+    first_batch = set(before["batch"])
+
+    land([f for f in files if f not in first])
+    second = run_cli("run", "--landing", str(landing), "--warehouse", str(warehouse), "--no-progress", env=env)
+    assert "refreshed in 1 earlier batch" in second.stdout
+    after = read(warehouse, "paragraphs")
+    refreshed = after[after["batch"].isin(first_batch)]
+    recurring = refreshed[refreshed["boilerplate_rule"] == "recurs_in_domain"]
+    assert len(recurring) > 0
+    articles = read(warehouse, "articles").set_index("doc_id")
+    for row in recurring.itertuples():
+        assert row.text not in articles.loc[row.doc_id, "text"]

@@ -9,6 +9,7 @@ from pipeline_tests.helpers import PROJECT_ROOT
 EXPECTED_ASSETS = {
     "documents", "articles", "paragraphs", "rejected_documents", "entity_mentions",
     "entity_aliases", "entities", "entity_daily", "entity_pairs", "entity_trends", "entity_chart",
+    "extracted_articles", "extracted_paragraphs", "domain_boilerplate",
 }
 
 

@@ -1,39 +1,17 @@
 """The pipeline on a real Dagster instance: materialize, sensor, re-runs."""
-from pathlib import Path
 
 import dagster as dg
 import pandas as pd
 
 from pipeline import batches
-from pipeline.assets import aggregates, documents, mentions
-from pipeline.io_manager import ParquetIOManager
-from pipeline.jobs import AGGREGATE_TABLES, BATCH_TABLES
-from pipeline.partitions import batch_partitions
 from pipeline.resources import PipelineSettings
 from pipeline.sensors import landing_sensor
 from pipeline.settings import Settings
-from pipeline_tests.helpers import read
-
-ASSETS = dg.load_assets_from_modules([documents, mentions, aggregates])
-
-
-def _resources(settings: Settings) -> dict:
-    return {
-        "io_manager": ParquetIOManager(str(settings.warehouse_dir)),
-        "pipeline_settings": PipelineSettings.from_settings(settings),
-    }
-
+from pipeline_tests.helpers import ingest_new, materialize_aggregates, materialize_batch, read
 
 def _materialize_all(settings: Settings, instance: dg.DagsterInstance) -> list[str]:
-    keys = [b.key for b in batches.claim_new_files(settings.landing_dir, settings.warehouse_dir)]
-    instance.add_dynamic_partitions(batch_partitions.name, keys)
-    for key in keys:
-        result = dg.materialize(
-            ASSETS, selection=BATCH_TABLES, partition_key=key, instance=instance, resources=_resources(settings)
-        )
-        assert result.success
-    result = dg.materialize(ASSETS, selection=AGGREGATE_TABLES, instance=instance, resources=_resources(settings))
-    assert result.success
+    keys = ingest_new(settings, instance)
+    materialize_aggregates(settings, instance)
     return keys
 
 
@@ -77,10 +55,7 @@ def test_rematerializing_a_partition_replaces_its_rows(sample_landing, tmp_path,
     with dg.DagsterInstance.get() as instance:
         [key] = _materialize_all(settings, instance)
         before = {table: read(settings.warehouse_dir, table) for table in ("documents", "articles", "entity_mentions")}
-        result = dg.materialize(
-            ASSETS, selection=BATCH_TABLES, partition_key=key, instance=instance, resources=_resources(settings)
-        )
-        assert result.success
+        materialize_batch(settings, instance, key)
     for table, frame in before.items():
         after = read(settings.warehouse_dir, table)
         assert len(after) == len(frame) > 0

@@ -1,4 +1,12 @@
-"""Corpus-wide entity tables, rebuilt from the partitioned mentions on Parquet."""
+"""Entity aggregates: small per-batch partials, and corpus-wide tables summed from them.
+
+A batch's ``entity_batch_*`` partials are written with the batch (cost in
+proportion to the batch). The corpus-wide tables read only those partials --
+never a mention -- so rebuilding them after a new batch costs in proportion
+to the number of distinct entities, pairs and (entity, day, outlet) keys, not
+to the number of mentions. See pipeline/core/aggregate.py for the exactness
+argument.
+"""
 
 import base64
 
@@ -7,16 +15,49 @@ import pandas as pd
 
 from pipeline import warehouse
 from pipeline.core import aggregate
-from pipeline.core.canonical import resolve_corpus
 from pipeline.core.chart import top_entities_png
 from pipeline.io_manager import definition_metadata
+from pipeline.partitions import batch_partitions
 from pipeline.resources import PipelineSettings
 
-MENTION_COLUMNS = ["doc_id", "paragraph_index", "text", "label", "entity_id", "canonical_name"]
+MENTION_COLUMNS = ["doc_id", "text", "label", "entity_id", "canonical_name"]
+ARTICLE_COLUMNS = ["doc_id", "domain", "published_at", "fetched_at"]
 
-# Rebuild when any batch of mentions is updated, even if some other batch is
+# Rebuild when any batch's partials are updated, even if some other batch is
 # missing or failed: one bad batch must not freeze the corpus-wide tables.
 AGGREGATE_CONDITION = dg.AutomationCondition.eager().without(~dg.AutomationCondition.any_deps_missing())
+
+PARTIAL_DESCRIPTIONS = {
+    "entity_batch_evidence": "Per batch: mentions per article-level entity id, name, label and spelling.",
+    "entity_batch_counts": "Per batch: mentions and articles per article-level entity id, day and outlet.",
+    "entity_batch_pairs": "Per batch: articles per pair of article-level entity ids.",
+    "entity_batch_documents": "Per batch: articles with entities per day and outlet.",
+    "entity_batch_overlaps": "Per batch: articles where two article-level ids could merge corpus-wide.",
+}
+
+
+@dg.multi_asset(
+    partitions_def=batch_partitions,
+    deps=["entity_mentions", "articles"],
+    outs={
+        table: dg.AssetOut(
+            group_name="entities", kinds={"parquet"}, metadata=definition_metadata(table), description=description
+        )
+        for table, description in PARTIAL_DESCRIPTIONS.items()
+    },
+)
+def entity_batch_partials(context: dg.AssetExecutionContext, pipeline_settings: PipelineSettings):
+    """The batch's partial aggregates, read from its own entity_mentions and articles files."""
+    settings = pipeline_settings.settings()
+    key = context.partition_key
+    mentions = warehouse.read_table(settings.warehouse_dir, "entity_mentions", MENTION_COLUMNS, partitions=[key])
+    articles = warehouse.read_table(settings.warehouse_dir, "articles", ARTICLE_COLUMNS, partitions=[key])
+    partials = aggregate.batch_partials(mentions, articles, key)
+    context.log.info(
+        f"{len(mentions)} mentions -> " + ", ".join(f"{t}: {len(f)} rows" for t, f in partials.items())
+    )
+    for table in PARTIAL_DESCRIPTIONS:
+        yield dg.Output(partials[table], output_name=table)
 
 
 def _aggregate_asset(name: str, **kwargs):
@@ -30,64 +71,69 @@ def _aggregate_asset(name: str, **kwargs):
     )
 
 
-def _mentions(settings) -> pd.DataFrame:
-    return warehouse.read_table(settings.warehouse_dir, "entity_mentions", MENTION_COLUMNS)
+def _read(settings, table: str) -> pd.DataFrame:
+    return warehouse.read_table(settings.warehouse_dir, table)
 
 
-def _resolved(settings, entity_aliases: pd.DataFrame) -> pd.DataFrame:
-    entity_map = entity_aliases.drop_duplicates("alias_entity_id").rename(
-        columns={"entity_id": "final_entity_id", "alias_entity_id": "entity_id"}
-    )
-    return aggregate.resolve_mentions(_mentions(settings), entity_map)
+def _previous(settings, table: str) -> pd.DataFrame | None:
+    path = warehouse.table_dir(settings.warehouse_dir, table) / "data.parquet"
+    if not path.exists():
+        return None
+    return pd.read_parquet(path)
 
 
-def _dates(settings) -> pd.DataFrame:
-    articles = warehouse.read_table(
-        settings.warehouse_dir, "articles", ["doc_id", "domain", "published_at", "fetched_at"]
-    )
-    return aggregate.article_dates(articles)
+def _corpus_counts(settings, entity_aliases: pd.DataFrame):
+    """(per (corpus entity, date, domain) counts, article->corpus id map, overlaps)."""
+    mapping = aggregate.entity_map_from_aliases(entity_aliases)
+    overlaps = _read(settings, "entity_batch_overlaps")
+    counts = _read(settings, "entity_batch_counts")
+    return aggregate.corpus_counts(counts, overlaps, mapping), mapping, overlaps, counts
 
 
-@_aggregate_asset("entity_aliases", deps=["entity_mentions"])
+@_aggregate_asset("entity_aliases", deps=["entity_batch_evidence"])
 def entity_aliases(pipeline_settings: PipelineSettings) -> pd.DataFrame:
-    """Every name an entity is mentioned by, and the article-level ids that resolve to it."""
-    mentions = _mentions(pipeline_settings.settings())
-    entity_map, _ = resolve_corpus(mentions)
-    pairs = mentions[["text", "entity_id"]].drop_duplicates()
-    table = pairs.merge(entity_map, on="entity_id", how="left")
-    table["final_entity_id"] = table["final_entity_id"].fillna(table["entity_id"])
-    return pd.DataFrame(
-        {
-            "alias": table["text"],
-            "label": table["label"],
-            "entity_id": table["final_entity_id"],
-            "alias_entity_id": table["entity_id"],
-            "canonical_name": table["canonical_name"],
-        }
-    ).sort_values(["entity_id", "alias"], ignore_index=True)
+    """Every name an entity is mentioned by, and the article-level ids that resolve to it.
 
-
-@_aggregate_asset("entity_pairs", deps=["articles"])
-def entity_pairs(pipeline_settings: PipelineSettings, entity_aliases: pd.DataFrame) -> pd.DataFrame:
-    """Entities co-occurring in one article, with their PMI, above the minimum support."""
+    Resolved over the summed per-batch evidence; ids in the previous version
+    of this table that no batch holds any more keep resolving."""
     settings = pipeline_settings.settings()
-    return aggregate.entity_pairs(_resolved(settings, entity_aliases), settings.pair_min_support)
+    evidence = _read(settings, "entity_batch_evidence")
+    _, table = aggregate.corpus_entity_map(evidence, _previous(settings, "entity_aliases"))
+    return table
 
 
-@_aggregate_asset("entities", deps=["articles"])
+@_aggregate_asset("entity_pairs", deps=["entity_batch_pairs", "entity_batch_counts", "entity_batch_overlaps",
+                                        "entity_batch_documents"])
+def entity_pairs(pipeline_settings: PipelineSettings, entity_aliases: pd.DataFrame) -> pd.DataFrame:
+    """Entities co-occurring in at least pair_min_support articles, with PMI and log-likelihood ratio."""
+    settings = pipeline_settings.settings()
+    per_key, mapping, overlaps, _ = _corpus_counts(settings, entity_aliases)
+    names = dict(zip(entity_aliases["entity_id"], entity_aliases["canonical_name"]))
+    n_docs = aggregate.n_documents_with_entities(_read(settings, "entity_batch_documents"))
+    return aggregate.entity_pairs(
+        _read(settings, "entity_batch_pairs"), overlaps, mapping, aggregate.entity_document_counts(per_key),
+        names, n_docs, settings.pair_min_support,
+    )
+
+
+@_aggregate_asset("entities", deps=["entity_batch_counts", "entity_batch_overlaps"])
 def entities(
     pipeline_settings: PipelineSettings, entity_aliases: pd.DataFrame, entity_pairs: pd.DataFrame
 ) -> pd.DataFrame:
     """One row per entity of the corpus: counts, first and last sighting, aliases, company kept."""
     settings = pipeline_settings.settings()
-    return aggregate.entities(_resolved(settings, entity_aliases), _dates(settings), entity_pairs)
+    per_key, _, _, counts = _corpus_counts(settings, entity_aliases)
+    return aggregate.entities(
+        aggregate.entity_document_counts(per_key), entity_aliases, entity_pairs, set(counts["entity_id"])
+    )
 
 
-@_aggregate_asset("entity_daily", deps=["articles"])
+@_aggregate_asset("entity_daily", deps=["entity_batch_counts", "entity_batch_overlaps"])
 def entity_daily(pipeline_settings: PipelineSettings, entity_aliases: pd.DataFrame) -> pd.DataFrame:
     """Mentions and articles per entity, day and outlet."""
     settings = pipeline_settings.settings()
-    return aggregate.entity_daily(_resolved(settings, entity_aliases), _dates(settings))
+    per_key, _, _, _ = _corpus_counts(settings, entity_aliases)
+    return aggregate.entity_daily(per_key)
 
 
 @_aggregate_asset("entity_trends")
@@ -117,5 +163,6 @@ def entity_chart(
         metadata={
             "path": dg.MetadataValue.path(str(path)),
             "chart": dg.MetadataValue.md(f"![top entities](data:image/png;base64,{encoded})"),
+            "entities_shown": dg.MetadataValue.int(min(settings.top_entities_in_chart, len(entities))),
         }
     )

@@ -353,8 +353,11 @@ ALIAS_COLUMNS = ["alias", "label", "entity_id"]
 def resolve_corpus(mentions: pd.DataFrame, previous: pd.DataFrame | None = None
                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(entity_map, entity_aliases) from all documents' canonical mentions
-    (columns doc_id, entity_id, canonical_name, label, text). ``previous`` is an
-    earlier entity_map whose ids should keep resolving."""
+    (columns entity_id, canonical_name, label, text; one row per mention, or
+    one per distinct combination with an ``n_mentions`` count -- the corpus
+    step passes the summed per-batch evidence, so its cost follows the
+    number of distinct entities and spellings, not of mentions).
+    ``previous`` is an earlier entity_map whose ids should keep resolving."""
     entities = _entity_stats(mentions)
     parent = {eid: eid for eid in entities}
 
@@ -412,16 +415,29 @@ def resolve_corpus(mentions: pd.DataFrame, previous: pd.DataFrame | None = None
 
 
 def _entity_stats(mentions: pd.DataFrame) -> dict[str, dict]:
+    """Per article-level id: its name, label votes, class, mention count, aliases.
+
+    Rows are mentions, or counts of them when an ``n_mentions`` column is
+    given (one row per entity_id, canonical_name, label, text): the same
+    evidence, so the result is the same for either shape."""
+    weights = mentions["n_mentions"] if "n_mentions" in mentions else pd.Series(1, index=mentions.index)
+    frame = pd.DataFrame({
+        "entity_id": mentions["entity_id"], "canonical_name": mentions["canonical_name"],
+        "label": mentions["label"], "text": mentions["text"], "w": weights.astype("int64"),
+    })
     entities: dict[str, dict] = {}
-    for eid, rows in mentions.groupby("entity_id", sort=True):
-        labels = Counter(rows["label"])
-        names = Counter(rows["canonical_name"])
+    for eid, rows in frame.groupby("entity_id", sort=True):
+        labels: Counter = Counter()
+        names: Counter = Counter()
+        for name, label, w in zip(rows["canonical_name"], rows["label"], rows["w"]):
+            labels[label] += int(w)
+            names[name] += int(w)
         label = min(labels, key=lambda lab: (-labels[lab], lab))
         entities[eid] = {
             "name": min(names, key=lambda n: (-names[n], -len(n), n)),
             "labels": labels,
             "class": label_class(label),
-            "count": len(rows),
+            "count": int(rows["w"].sum()),
             "aliases": set(rows["text"]) | set(names),
         }
     return entities

@@ -9,32 +9,34 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline import schemas
-from pipeline.batches import Batch
+from pipeline.batches import Batch, file_sha256
 from pipeline.core.batch import map_batch
 from pipeline.core.canonical import canonicalise_document
+from pipeline.core.corpus_boilerplate import boilerplate_key, exact_key
 from pipeline.core.decode import DecodedDocument, decode_document
 from pipeline.core.extract import extract_article
 from pipeline.core.ingest import read_documents
 from pipeline.core.models import Article, RawDocument, Rejection
 from pipeline.core.ner import EntityRecognizer
 from pipeline.core.textpage import article_from_text
-from pipeline.core.urls import domain_of
+from pipeline.core.urls import canonical_url, domain_of
 from pipeline.settings import Settings
 
 Log = Callable[[str], None]
 
 # Reasons given after ingestion (ingest.REJECTION_REASONS lists the earlier ones).
 EXTRACTION_REASONS = {
+    "file_changed": "the file changed between claiming and reading; the next run ingests the new version",
     "duplicate_file": "the file's bytes were already ingested under another path",
     "duplicate_content": "a document with the same bytes was already ingested",
-    "duplicate_url": "an older capture of a URL also captured later; the newest capture is kept",
+    "duplicate_url": "an older capture of a URL captured again; the newest capture is the article",
     "no_article": "no article text could be extracted (index page, login wall, too short)",
     "internal_error": "an unexpected error on this document only; the message says where",
 }
@@ -47,8 +49,8 @@ def doc_id_for(content_sha256: str) -> str:
 @dataclass
 class BatchTables:
     documents: pd.DataFrame
-    articles: pd.DataFrame
-    paragraphs: pd.DataFrame
+    extracted_articles: pd.DataFrame
+    extracted_paragraphs: pd.DataFrame
     rejected_documents: pd.DataFrame
     stats: Counter = field(default_factory=Counter)
 
@@ -73,6 +75,16 @@ def _read_batch(landing_dir: Path, batch: Batch, settings: Settings, stats: Coun
         if claimed.duplicate_of:
             reject(claimed.path, "duplicate_file", f"same bytes as {claimed.duplicate_of}, ingested before", "ingest")
             continue
+        try:
+            stat = (Path(landing_dir) / claimed.path).stat()
+        except FileNotFoundError:
+            reject(claimed.path, "file_vanished", "the file disappeared after it was claimed", "ingest")
+            continue
+        changed = (stat.st_size, stat.st_mtime_ns) != (claimed.size, claimed.mtime_ns)
+        if changed and file_sha256(Path(landing_dir) / claimed.path) != claimed.sha256:
+            reject(claimed.path, "file_changed",
+                   "the file changed after it was claimed; the next run ingests the new version", "ingest")
+            continue
         mtime = datetime.fromtimestamp(claimed.mtime_ns / 1e9, tz=timezone.utc)
         for item in read_documents(landing_dir, claimed.path, settings, stats):
             if isinstance(item, Rejection):
@@ -84,26 +96,40 @@ def _read_batch(landing_dir: Path, batch: Batch, settings: Settings, stats: Coun
     return raws
 
 
-def _newest_per_url(decoded: list[DecodedDocument], reject) -> list[DecodedDocument]:
-    """The same article captured twice (same canonical URL): the newest capture wins."""
-    newest: dict[str, DecodedDocument] = {}
-    for doc in decoded:
-        key = doc.canonical_url
-        if key is None:
+def _newest_per_url(decoded: list[DecodedDocument], earlier: pd.DataFrame, reject) -> list[DecodedDocument]:
+    """The same article captured twice (same canonical URL) is one article: the newest capture wins.
+
+    ``earlier``: doc_id, source_path, canonical_url, fetched_at of the live
+    documents of earlier batches. An earlier capture this batch supersedes is
+    recorded here (its batch is refreshed to drop it); a capture older than an
+    earlier batch's is rejected.
+    """
+    floor = datetime.min.replace(tzinfo=timezone.utc)
+    captures: dict[str, list[tuple[datetime, int, str, str, DecodedDocument | None]]] = {}
+    for row in earlier.itertuples():
+        if isinstance(row.canonical_url, str):
+            when = pd.Timestamp(row.fetched_at).to_pydatetime() if pd.notna(row.fetched_at) else floor
+            captures.setdefault(row.canonical_url, []).append((when, 0, row.doc_id, row.source_path, None))
+    for order, doc in enumerate(decoded, start=1):
+        if doc.canonical_url:
+            when = _utc(doc.fetched_at) or floor
+            captures.setdefault(doc.canonical_url, []).append(
+                (when, order, doc_id_for(doc.content_sha256), doc.source_path, doc)
+            )
+    losers: set[int] = set()
+    for url, group in captures.items():
+        if len(group) < 2:
             continue
-        current = newest.get(key)
-        if current is None or (_utc(doc.fetched_at) or datetime.min.replace(tzinfo=timezone.utc)) > (
-            _utc(current.fetched_at) or datetime.min.replace(tzinfo=timezone.utc)
-        ):
-            newest[key] = doc
-    kept = []
-    for doc in decoded:
-        winner = newest.get(doc.canonical_url) if doc.canonical_url else doc
-        if winner is doc:
-            kept.append(doc)
-        else:
-            reject(doc.source_path, "duplicate_url", f"older capture of {doc.canonical_url}; newer: {winner.source_path}", "dedupe")
-    return kept
+        # newest wins; on a tie the capture ingested first stays, so re-runs change nothing
+        winner = max(group, key=lambda c: (c[0], -c[1]))
+        for capture in group:
+            if capture is winner:
+                continue
+            detail = f"older capture of {url}; newest: {winner[3]}"
+            reject(capture[3], "duplicate_url", detail, "dedupe", doc_id=capture[2])
+            if capture[4] is not None:
+                losers.add(id(capture[4]))
+    return [doc for doc in decoded if id(doc) not in losers]
 
 
 def parse_batch(
@@ -111,28 +137,33 @@ def parse_batch(
     batch: Batch,
     settings: Settings,
     earlier_doc_ids: dict[str, str] | None = None,
+    earlier_articles: pd.DataFrame | None = None,
     log: Log | None = None,
 ) -> BatchTables:
-    """Rows of documents, articles, paragraphs and rejected_documents for one batch.
+    """Rows of documents, rejected_documents and the extracted articles and paragraphs of one batch.
 
-    ``earlier_doc_ids`` maps doc_id -> source_path of documents ingested in
-    earlier batches: the same bytes arriving again are recorded, not re-ingested.
+    ``earlier_doc_ids`` maps doc_id -> source_path of earlier batches' documents:
+    the same content arriving again is recorded, not re-ingested.
+    ``earlier_articles`` (doc_id, source_path, canonical_url, fetched_at) are the
+    live articles of earlier batches: the same URL keeps only its newest capture.
     """
-    earlier_doc_ids = earlier_doc_ids or {}
+    if earlier_articles is None:
+        earlier_articles = pd.DataFrame(columns=["doc_id", "source_path", "canonical_url", "fetched_at"])
     log = log or (lambda message: None)
     stats: Counter = Counter()
     rejected: list[dict] = []
 
-    def reject(source_path: str, reason: str, detail: str, stage: str) -> None:
+    def reject(source_path: str, reason: str, detail: str, stage: str, doc_id: str | None = None) -> None:
         rejected.append(
-            {"source_path": source_path, "reason": reason, "detail": detail, "stage": stage, "batch": batch.key}
+            {"source_path": source_path, "reason": reason, "detail": detail, "stage": stage,
+             "batch": batch.key, "doc_id": doc_id}
         )
 
     raws = _read_batch(Path(landing_dir), batch, settings, stats, reject)
     log(f"read {len(batch.files)} files: {len(raws)} documents, {len(rejected)} rejected")
 
     decoded: list[DecodedDocument] = []
-    seen: dict[str, str] = dict(earlier_doc_ids)
+    seen: dict[str, str] = dict(earlier_doc_ids or {})
     for outcome in map_batch(lambda raw: decode_document(raw, settings), raws):
         if not outcome.ok:
             reject(outcome.item.source_path, outcome.reason, outcome.detail, "decode")
@@ -140,54 +171,66 @@ def parse_batch(
         doc = outcome.value
         doc_id = doc_id_for(doc.content_sha256)
         if doc_id in seen:
-            reject(doc.source_path, "duplicate_content", f"same bytes as {seen[doc_id]}", "dedupe")
+            reject(doc.source_path, "duplicate_content", f"same content as {seen[doc_id]}", "dedupe", doc_id)
             continue
         seen[doc_id] = doc.source_path
         decoded.append(doc)
 
-    document_rows = [
-        {
-            "doc_id": doc_id_for(doc.content_sha256),
-            "source_path": doc.source_path,
-            "url": doc.url,
-            "canonical_url": doc.canonical_url,
-            "fetched_at": _utc(doc.fetched_at),
-            "content_sha256": doc.content_sha256,
-            "n_bytes": doc.n_bytes,
-            "html": doc.text,
-            "media_type": doc.media_type,
-            "encoding": doc.encoding,
-            "batch": batch.key,
-        }
-        for doc in decoded
-    ]
-
-    article_rows: list[dict] = []
-    paragraph_rows: list[dict] = []
-    to_extract = _newest_per_url(decoded, reject)
+    # Extract first: a page's own canonical link is its URL when no crawl gave one.
+    articles: dict[str, Article] = {}
     outcomes = map_batch(
         lambda doc: _extract(doc, settings),
-        to_extract,
-        on_progress=lambda n: log(f"extracted {n}/{len(to_extract)} documents"),
+        decoded,
+        on_progress=lambda n: log(f"extracted {n}/{len(decoded)} documents"),
     )
     for outcome in outcomes:
-        doc: DecodedDocument = outcome.item
-        if not outcome.ok:
-            reject(doc.source_path, outcome.reason, outcome.detail, "extract")
-            continue
-        article: Article = outcome.value
+        doc_id = doc_id_for(outcome.item.content_sha256)
+        if outcome.ok:
+            articles[doc_id] = outcome.value
+        else:
+            reject(outcome.item.source_path, outcome.reason, outcome.detail, "extract", doc_id)
+    decoded = [_with_page_url(doc, articles.get(doc_id_for(doc.content_sha256))) for doc in decoded]
+
+    document_rows = [_document_row(doc, batch.key) for doc in decoded]
+    article_rows: list[dict] = []
+    paragraph_rows: list[dict] = []
+    extracted = [doc for doc in decoded if doc_id_for(doc.content_sha256) in articles]
+    for doc in _newest_per_url(extracted, earlier_articles, reject):
         doc_id = doc_id_for(doc.content_sha256)
-        article_rows.append(_article_row(doc_id, doc, article, batch.key))
-        paragraph_rows.extend(_paragraph_rows(doc_id, article, settings, batch.key))
+        if doc_id in articles:
+            article_rows.append(_article_row(doc_id, doc, articles[doc_id], batch.key))
+            paragraph_rows.extend(_paragraph_rows(doc_id, articles[doc_id], settings, batch.key))
 
     log(f"{len(article_rows)} articles, {len(paragraph_rows)} paragraphs, {len(rejected)} rejected")
     return BatchTables(
         documents=_frame("documents", document_rows),
-        articles=_frame("articles", article_rows),
-        paragraphs=_frame("paragraphs", paragraph_rows),
+        extracted_articles=_frame("extracted_articles", article_rows),
+        extracted_paragraphs=_frame("extracted_paragraphs", paragraph_rows),
         rejected_documents=_frame("rejected_documents", rejected),
         stats=stats,
     )
+
+
+def _with_page_url(doc: DecodedDocument, article: Article | None) -> DecodedDocument:
+    if doc.url or article is None or not article.canonical_url:
+        return doc
+    return replace(doc, url=article.canonical_url, canonical_url=canonical_url(article.canonical_url))
+
+
+def _document_row(doc: DecodedDocument, batch_key: str) -> dict:
+    return {
+        "doc_id": doc_id_for(doc.content_sha256),
+        "source_path": doc.source_path,
+        "url": doc.url,
+        "canonical_url": doc.canonical_url,
+        "fetched_at": _utc(doc.fetched_at),
+        "content_sha256": doc.content_sha256,
+        "n_bytes": doc.n_bytes,
+        "html": doc.text,
+        "media_type": doc.media_type,
+        "encoding": doc.encoding,
+        "batch": batch_key,
+    }
 
 
 def _extract(doc: DecodedDocument, settings: Settings) -> Article:
@@ -233,6 +276,8 @@ def _paragraph_rows(doc_id: str, article: Article, settings: Settings, batch_key
                 "language": language,
                 "ner_applied": (not paragraph.is_boilerplate) and language in settings.ner_models,
                 "batch": batch_key,
+                "boilerplate_key": boilerplate_key(paragraph.text),
+                "exact_key": exact_key(paragraph.text),
             }
         )
     return rows

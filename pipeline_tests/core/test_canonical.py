@@ -293,3 +293,19 @@ def test_corpus_of_nothing():
     assert list(entity_map.columns) == ["entity_id", "final_entity_id", "canonical_name", "label"]
     assert list(entity_aliases.columns) == ["alias", "label", "entity_id"]
     assert entity_map.empty and entity_aliases.empty
+
+
+def test_counted_evidence_resolves_like_the_mentions_it_counts():
+    data = (rows("d1", "Marta Kowalczyk", "PERSON", count=3) + rows("d2", "Kowalczyk", "PERSON")
+            + rows("d3", "Rolls Royce", "ORG", count=2) + rows("d4", "Rolls-Royce", "ORG")
+            + rows("d5", "Rolls-Royce", "PERSON") + rows("d6", "Danube", "LOC", count=3)
+            + rows("d7", "Danube", "GPE", count=2))
+    mentions = pd.DataFrame(data)
+    evidence = (mentions.groupby(["entity_id", "canonical_name", "label", "text"]).size()
+                .rename("n_mentions").reset_index())
+    assert len(evidence) < len(mentions)
+    a, b = resolve_corpus(mentions), resolve_corpus(evidence)
+    pd.testing.assert_frame_equal(a[0], b[0])
+    pd.testing.assert_frame_equal(a[1], b[1])
+    by_id = b[0].set_index("entity_id")
+    assert by_id.loc[make_entity_id("ORG", "Rolls-Royce"), "final_entity_id"] == make_entity_id("ORG", "Rolls Royce")

@@ -93,3 +93,35 @@ def test_worker_processes_give_the_same_result(recognizer, aeb_paragraphs, monke
     got = parallel.recognise(texts, languages)
     assert got == recognizer.recognise(texts, languages)
     assert got[150] == [] and got[151] and all(m.paragraph_index == 151 for m in got[151])
+
+
+def test_naive_mode_is_the_full_pipeline_one_call_per_paragraph():
+    naive = EntityRecognizer(MODELS, naive=True)
+    assert "parser" in naive.nlp("en").pipe_names  # every component, as in the benchmark baseline
+    texts = ["Angela Merkel met Emmanuel Macron in Paris.", "Apple hired Tim Cook.", "Sie fuhr nach Berlin."]
+    found = naive.recognise(texts, ["en", "en", "de"])
+    assert ("Angela Merkel", "PERSON") in [(m.text, m.label) for m in found[0]]
+    assert found[2] == []
+    assert all(m.label in ENTITY_LABELS for f in found for m in f)
+
+
+def test_paragraphs_in_uncovered_languages_give_no_mentions_and_say_why():
+    import pandas as pd
+
+    from pipeline.core.tables import recognise_entities
+
+    settings = Settings()
+    texts = {  # our own sentences: the German one names people and places an English model would tag
+        0: ("Angela Merkel traf Emmanuel Macron gestern in Berlin und Paris.", "de"),
+        1: ("Angela Merkel met Emmanuel Macron in Berlin yesterday.", "en"),
+    }
+    paragraphs = pd.DataFrame([
+        {"doc_id": "doc", "paragraph_index": i, "text": text, "kind": "paragraph", "is_boilerplate": False,
+         "boilerplate_rule": None, "language": language,
+         "ner_applied": language in settings.ner_models, "batch": "b"}
+        for i, (text, language) in texts.items()
+    ])
+    mentions = recognise_entities(paragraphs, EntityRecognizer(settings.ner_models), "b")
+    assert len(mentions) > 0 and set(mentions["paragraph_index"]) == {1}
+    skipped = paragraphs[~paragraphs["ner_applied"]]
+    assert list(skipped["language"]) == ["de"]
