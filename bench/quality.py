@@ -6,7 +6,8 @@
 
 Scores, as ../shared/corpora/README.md defines them:
 - aeb (article-extraction-benchmark-dev): 4-word-shingle precision/recall/F1, per-page normalised.
-- trafilatura (trafilatura-eval-dev): "with"/"without" snippet precision/recall/F1 over all snippets.
+- trafilatura (trafilatura-eval-dev): "with"/"without" snippet precision/recall/F1 over all snippets;
+  title, date and author_recall as for fundus, over the pages whose gold gives that field.
 - fundus (fundus-dev): paragraph precision/recall (a paragraph matches when it equals exactly one
   paragraph on the other side, whitespace normalised), title exact match, date on the right day,
   author recall.
@@ -175,10 +176,24 @@ def fundus_gold_paragraphs(expected: dict) -> list[str]:
     return [_ws(p) for p in paragraphs if _ws(p)]
 
 
+def _gold_date(gold: str | None) -> datetime | None:
+    """An ISO date or date-time; trafilatura-eval also has unpadded ones ("2022-11-1"), and one impossible one."""
+    try:
+        return datetime.fromisoformat(gold)
+    except (TypeError, ValueError):
+        parts = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})$", gold or "")
+        try:
+            return datetime(*map(int, parts.groups())) if parts else None
+        except ValueError:
+            return None
+
+
 def _day_matches(predicted, gold: str | None) -> bool:
     if not predicted or not gold:
         return False
-    gold_dt = datetime.fromisoformat(gold)
+    gold_dt = _gold_date(gold)
+    if gold_dt is None:
+        return False
     if isinstance(predicted, str):
         try:
             predicted = datetime.fromisoformat(predicted)
@@ -216,11 +231,36 @@ def fundus_scores(pairs: list[tuple[Output, dict]]) -> dict:
     return scores
 
 
+def _gold_authors(value) -> list[str]:
+    """trafilatura-eval's author field: a list, or one string naming one or more people."""
+    if isinstance(value, list):
+        return [_ws(a) for a in value if _ws(a)]
+    return [_ws(a) for a in re.split(r";|,|\s+(?:and|und|&)\s+", value or "") if _ws(a)]
+
+
+def metadata_scores(pairs: list[tuple[Output, dict]]) -> dict:
+    """trafilatura-eval metadata, over the pages whose gold gives the field (a non-empty value):
+    title exact match (whitespace normalised), date on the right day, author recall (case-insensitive)."""
+    titles = titled = dates = dated = authors_found = authors_total = 0
+    for output, gold in pairs:
+        if gold.get("title"):
+            titled += 1
+            titles += _ws(output.title or "") == _ws(gold["title"])
+        if _gold_date(gold.get("date")):
+            dated += 1
+            dates += _day_matches(output.published_at, gold["date"])
+        want = {a.casefold() for a in _gold_authors(gold.get("author"))}
+        authors_total += len(want)
+        authors_found += len(want & {_ws(a).casefold() for a in output.authors})
+    return {"title": titles / titled if titled else 0.0, "date": dates / dated if dated else 0.0,
+            "author_recall": authors_found / authors_total if authors_total else 0.0}
+
+
 def score(name: str, pairs: list) -> dict:
     if name == "aeb":
         return shingle_scores([(o.text, g["articleBody"]) for o, g in pairs])
     if name == "trafilatura":
-        return snippet_scores([(o.text, g) for o, g in pairs])
+        return {**snippet_scores([(o.text, g) for o, g in pairs]), **metadata_scores(pairs)}
     return fundus_scores(pairs)
 
 
@@ -269,7 +309,7 @@ def _timestamp(value):
     return value.to_pydatetime() if hasattr(value, "to_pydatetime") else value
 
 
-COLUMNS = {"aeb": ["precision", "recall", "f1"], "trafilatura": ["precision", "recall", "f1"],
+COLUMNS = {"aeb": ["precision", "recall", "f1"], "trafilatura": ["precision", "recall", "f1", "title", "date", "author_recall"],
            "fundus": ["precision", "recall", "f1", "title", "date", "author_recall"]}
 
 

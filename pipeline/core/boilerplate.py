@@ -33,6 +33,9 @@ def _rule(name: str, max_words: int, why: str, *patterns: str) -> LineRule:
     return LineRule(name, re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE), max_words, why)
 
 
+# A word with Latin and Cyrillic/Greek letters side by side ("Аdvеrtіѕе" with Cyrillic А, е, і, ѕ).
+_MIXED_WORD = r"\b\w*(?:[a-z][\u0370-\u03ff\u0400-\u04ff]|[\u0370-\u03ff\u0400-\u04ff][a-z])\w*\b"
+
 # English, German and French phrasings of what recurs on every news site.
 LINE_RULES: list[LineRule] = [
     _rule(
@@ -144,6 +147,12 @@ LINE_RULES: list[LineRule] = [
         "Messages from the page's machinery rather than its text: notification, JavaScript and browser notices.",
         r"\bnotifications can be managed\b", r"\b(enable|activate) javascript\b", r"\bjavascript (is )?(disabled|required)\b",
         r"\byour browser (is out of date|does not support)\b", r"\b(bitte )?aktivieren sie javascript\b", r"\bactivez javascript\b",
+    ),
+    _rule(
+        "obfuscated_text", 80,
+        "Ad copy spelt with look-alike letters of another script (Cyrillic 'а', 'е', 'о' inside Latin words) to dodge "
+        "filters; two such mixed-script words are needed, so a lone typo or transliteration does not fire.",
+        rf"{_MIXED_WORD}.*{_MIXED_WORD}",
     ),
     _rule(
         "advertisement_label", 2,
@@ -261,3 +270,58 @@ def domain_boilerplate_keys(rows: pd.DataFrame, min_documents: int, min_share: f
         & (per_key["share"] >= min_share)
     )
     return per_key.loc[keep, columns].reset_index(drop=True)
+
+
+LINK_RUN_MIN = 4  # consecutive paragraphs that are each a whole link label
+LINK_RUN_MAX_WORDS = 12
+
+
+def flag_link_runs(paragraphs: list[Paragraph], link_labels: frozenset[str], min_run: int = LINK_RUN_MIN) -> None:
+    """Flag runs of at least ``min_run`` short paragraphs that are each the whole label of a link on the page.
+
+    Menus and lists of other stories that reached the main text come as a run of
+    link labels; an article's own paragraphs, even one holding a link, do not.
+    """
+    if not link_labels:
+        return
+    is_label = [
+        not p.is_boilerplate and _word_count(p.text) <= LINK_RUN_MAX_WORDS and _repeat_key(p.text) in link_labels
+        for p in paragraphs
+    ]
+    start = 0
+    while start < len(paragraphs):
+        if not is_label[start]:
+            start += 1
+            continue
+        end = start
+        while end < len(paragraphs) and is_label[end]:
+            end += 1
+        if end - start >= min_run:
+            for paragraph in paragraphs[start:end]:
+                _flag(paragraph, "link_run")
+        start = end
+
+
+PAYWALL_RULES = frozenset({"subscription_pitch", "login_prompt"})
+PAYWALL_BLOCK_MAX_PARAGRAPHS = 3
+PAYWALL_BLOCK_MAX_WORDS = 60
+
+
+def flag_paywall_blocks(paragraphs: list[Paragraph]) -> None:
+    """Flag the few short paragraphs between two paywall paragraphs: one paywall box's remaining sales copy.
+
+    A paywall box opens with a sales line ("To view the full story, please
+    subscribe") and closes with another or a log-in line ("Already a subscriber?
+    Log in"); what lies between ("When you join ... you'll get unlimited access",
+    the offer list) is the same box. At most ``PAYWALL_BLOCK_MAX_PARAGRAPHS``
+    paragraphs of at most ``PAYWALL_BLOCK_MAX_WORDS`` words, none a heading (a
+    headline between a session notice and a pitch is the article's).
+    """
+    flagged = [i for i, p in enumerate(paragraphs) if p.boilerplate_rule in PAYWALL_RULES]
+    for first, second in zip(flagged, flagged[1:]):
+        between = paragraphs[first + 1:second]
+        if paragraphs[first].boilerplate_rule == "subscription_pitch" and 0 < len(between) <= PAYWALL_BLOCK_MAX_PARAGRAPHS \
+                and all(p.kind != "heading" and _word_count(p.text) <= PAYWALL_BLOCK_MAX_WORDS for p in between):
+            for paragraph in between:
+                if not paragraph.is_boilerplate:
+                    _flag(paragraph, "paywall_block")

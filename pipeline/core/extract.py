@@ -9,15 +9,20 @@ renderer, so the joined paragraphs read like plain ``trafilatura.extract``.
 from __future__ import annotations
 
 import re
+import html as html_module
+import json
+import unicodedata
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 import trafilatura
 from lxml.etree import Element
 from trafilatura.utils import load_html
 from trafilatura.xml import delete_element, xmltotxt
 
-from pipeline.core.boilerplate import flag_line_rules, flag_repeats_within_document
+from pipeline.core.boilerplate import flag_line_rules, flag_link_runs, flag_paywall_blocks, flag_repeats_within_document
 from pipeline.core.models import Article, Paragraph, Unusable
 from pipeline.settings import Settings
 
@@ -61,6 +66,7 @@ def extract_article(html: str, url: str | None, settings: Settings) -> Article:
     tree = load_html(html)
     if tree is None:
         raise Unusable("no_article", "no HTML tree could be parsed")
+    meta = page_metadata(tree)
     document = trafilatura.bare_extraction(
         tree,
         url=url,
@@ -84,17 +90,21 @@ def extract_article(html: str, url: str | None, settings: Settings) -> Article:
     for paragraph in paragraphs:
         if paragraph.text in caption_texts:
             paragraph.kind = "caption"
+    keys = site_keys([*meta.site_names, document.sitename or ""], document.url or url)
+    title = choose_title(document.title, meta, keys)
     title_words = 0
-    if DROP_TITLE_HEADING and document.title:
-        kept = _without_title_heading(paragraphs, document.title)
-        title_words = word_count(document.title) if len(kept) < len(paragraphs) else 0
+    if DROP_TITLE_HEADING and title:
+        titles = [t for t in (title, document.title, _clean_text(meta.og_title), *meta.headlines) if t]
+        kept = _without_title_heading(paragraphs, titles)
+        title_words = word_count(title) if len(kept) < len(paragraphs) else 0
         paragraphs = kept
+    mark_standfirst(paragraphs, standfirst_candidates(tree))
     article = Article(
         paragraphs=paragraphs,
-        title=document.title or None,
-        authors=clean_authors(document.author),
-        published_at=parse_date(document.date),
-        site_name=document.sitename or None,
+        title=title,
+        authors=choose_authors(document.author, meta, keys),
+        published_at=choose_date(document.date, meta),
+        site_name=(meta.site_names[0] if meta.site_names else None) or document.sitename or None,
         canonical_url=document.url or url,
     )
     finish_article(article, settings, _link_labels(tree), title_words)
@@ -109,7 +119,9 @@ def finish_article(
     ``extra_words``: main-text words kept outside the paragraphs (a title heading moved to Article.title).
     """
     flag_line_rules(article.paragraphs)
+    flag_paywall_blocks(article.paragraphs)
     flag_repeats_within_document(article.paragraphs)
+    flag_link_runs(article.paragraphs, link_labels)
     words = extra_words + main_text_words((p.text for p in article.paragraphs if not p.is_boilerplate), link_labels)
     if words < settings.min_article_words:
         raise Unusable("no_article", f"{words} words of main text outside links, fewer than {settings.min_article_words}")
@@ -223,7 +235,9 @@ def _render(element) -> str:
 
 
 def _link_labels(tree) -> frozenset[str]:
-    labels = (_normalised(anchor.text_content()) for anchor in tree.iter("a"))
+    """Texts of the page's links: <a>, and any other element carrying an href (web-component links)."""
+    links = tree.xpath("//body//*[@href][not(self::link)]")
+    labels = (_normalised(link.text_content()) for link in links)
     return frozenset(label for label in labels if label)
 
 
@@ -231,19 +245,170 @@ def _normalised(text: str) -> str:
     return " ".join(_WORD.findall(text.casefold()))
 
 
-def _without_title_heading(paragraphs: list[Paragraph], title: str) -> list[Paragraph]:
-    """Drop the first heading when it repeats the title (it is stored in Article.title)."""
+def _without_title_heading(paragraphs: list[Paragraph], titles: list[str]) -> list[Paragraph]:
+    """Drop the first heading when it repeats the title (it is stored in Article.title).
+
+    ``titles``: the chosen title and the page's other declared titles (trafilatura's, og:title, JSON-LD).
+    """
+    keys = {_normalised(title) for title in titles}
     for index, paragraph in enumerate(paragraphs[:3]):
         if paragraph.kind == "heading":
-            if _normalised(paragraph.text) == _normalised(title):
+            if _normalised(paragraph.text) in keys:
                 return paragraphs[:index] + paragraphs[index + 1:]
             break
     return paragraphs
 
 
+# --- standfirst -------------------------------------------------------------
+
+STANDFIRST_MIN_WORDS = 8
+# class names that mark a lead/standfirst/summary paragraph; matched as whole words of the class attribute
+_STANDFIRST_CLASS = re.compile(
+    r"(?:^|[\s_-])(standfirst|lead|leadtext|lede|intro|summary|teaser|dek|deck|subtitle|sub-?headline|article-?summary|excerpt|kicker-?text)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+
+
+def standfirst_candidates(tree) -> list[str]:
+    """Texts the page marks as its lead: class="...standfirst/lead/summary/teaser..." elements, in page order."""
+    texts = []
+    for element in tree.xpath("//body//*[@class]"):
+        if element.tag in ("p", "div", "h2", "span", "section") and _STANDFIRST_CLASS.search(element.get("class", "")):
+            text = " ".join(element.text_content().split())
+            if word_count(text) >= STANDFIRST_MIN_WORDS:
+                texts.append(text)
+        if len(texts) >= 5:
+            break
+    return texts
+
+
+def mark_standfirst(paragraphs: list[Paragraph], candidates: list[str]) -> None:
+    """The first paragraph (of the first three) that the page marks as its lead becomes kind="standfirst"."""
+    keys = {_normalised(text) for text in candidates}
+    for paragraph in paragraphs[:3]:
+        if paragraph.kind in ("paragraph", "heading") and _normalised(paragraph.text) in keys:
+            paragraph.kind = "standfirst"
+            return
+
+
 # --- metadata ---------------------------------------------------------------
 
-_BYLINE_PREFIX = re.compile(r"^\s*(by|von|par|text|texte|autor|author|auteur)\s*[:|]?\s+", re.IGNORECASE)
+_ARTICLE_TYPE = re.compile(r"article|posting|report|news|webpage", re.IGNORECASE)  # NewsArticle, BlogPosting...
+_ORGANISATION_TYPE = re.compile(r"organi[sz]ation|corporation|newsmediaorganization|website|brand", re.IGNORECASE)
+
+
+@dataclass
+class PageMetadata:
+    """What the page declares about itself: JSON-LD, Open Graph and other meta tags, headings."""
+
+    headlines: list[str] = field(default_factory=list)  # JSON-LD headline/name of the article object
+    og_title: str | None = None
+    twitter_title: str | None = None
+    html_title: str | None = None
+    h1: list[str] = field(default_factory=list)
+    site_names: list[str] = field(default_factory=list)  # og:site_name, publisher, application-name
+    persons: list[str] = field(default_factory=list)  # JSON-LD authors typed (or untyped) as persons
+    organisations: list[str] = field(default_factory=list)  # JSON-LD authors/publishers that are organisations
+    author_organisations: list[str] = field(default_factory=list)  # JSON-LD authors that are organisations
+    creators: list[str] = field(default_factory=list)  # citation_author / dc.creator ("Last, First" turned round)
+    published: list[str] = field(default_factory=list)  # JSON-LD datePublished, article:published_time, ...
+    description: str | None = None  # og:description / meta description
+
+
+def page_metadata(tree) -> PageMetadata:
+    meta = PageMetadata()
+
+    def content(xpath: str) -> str | None:
+        values = tree.xpath(xpath)
+        text = " ".join(str(values[0]).split()) if values else ""
+        return text or None
+
+    meta.og_title = content('//meta[@property="og:title"]/@content')
+    meta.twitter_title = content('//meta[@name="twitter:title" or @property="twitter:title"]/@content')
+    meta.html_title = content("//head/title/text()") or content("//title/text()")
+    meta.h1 = [" ".join(h.text_content().split()) for h in tree.iter("h1")][:3]
+    meta.description = content('//meta[@property="og:description"]/@content') \
+        or content('//meta[@name="description"]/@content')
+    for xpath in ('//meta[@property="og:site_name"]/@content', '//meta[@name="application-name"]/@content'):
+        if content(xpath):
+            meta.site_names.append(content(xpath))
+    for xpath in ('//meta[@property="article:published_time"]/@content', '//meta[@itemprop="datePublished"]/@content',
+                  '//*[@itemprop="datePublished"]/@datetime'):
+        if content(xpath):
+            meta.published.append(content(xpath))
+    for creator in tree.xpath('//meta[@name="citation_author" or @name="dc.creator" or @name="DC.creator"]/@content'):
+        meta.creators.append(_surname_first(" ".join(str(creator).split())))
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        try:
+            data = json.loads(script.text or "", strict=False)
+        except ValueError:
+            continue
+        for item in _json_ld_items(data):
+            _read_json_ld(item, meta)
+    return meta
+
+
+def _surname_first(name: str) -> str:
+    """Library catalogue order "Tollefson, Jeff" -> "Jeff Tollefson"; anything else unchanged."""
+    parts = [part.strip() for part in name.split(",")]
+    if len(parts) == 2 and all(1 <= len(part.split()) <= 3 for part in parts):
+        return f"{parts[1]} {parts[0]}"
+    return name
+
+
+def _json_ld_items(data):
+    if isinstance(data, list):
+        for element in data:
+            yield from _json_ld_items(element)
+    elif isinstance(data, dict):
+        yield data
+        if "@graph" in data:
+            yield from _json_ld_items(data["@graph"])
+
+
+def _types(item: dict) -> str:
+    kind = item.get("@type") or ""
+    return " ".join(kind) if isinstance(kind, list) else str(kind)
+
+
+def _read_json_ld(item: dict, meta: PageMetadata) -> None:
+    kind = _types(item)
+    if _ORGANISATION_TYPE.search(kind) and isinstance(item.get("name"), str) and not _ARTICLE_TYPE.search(kind):
+        meta.organisations.append(item["name"].strip())
+        return
+    if not _ARTICLE_TYPE.search(kind):
+        return
+    is_page = "webpage" in kind.casefold() and not re.search(r"article|posting|report|news", kind, re.IGNORECASE)
+    if not is_page and isinstance(item.get("headline"), str) and item["headline"].strip():
+        meta.headlines.append(" ".join(item["headline"].split()))
+    if isinstance(item.get("datePublished"), str) and not is_page:
+        meta.published.insert(0, item["datePublished"].strip())
+    publishers = item.get("publisher")
+    for publisher in publishers if isinstance(publishers, list) else [publishers]:
+        if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+            meta.organisations.append(publisher["name"].strip())
+    if is_page:
+        return
+    authors = item.get("author")
+    for author in authors if isinstance(authors, list) else [authors]:
+        if isinstance(author, str):
+            meta.persons.append(author)
+        elif isinstance(author, dict) and isinstance(author.get("name"), str):
+            if _ORGANISATION_TYPE.search(_types(author)):
+                meta.organisations.append(author["name"].strip())
+                meta.author_organisations.append(author["name"].strip())
+            elif author.get("givenName") and author.get("familyName"):
+                meta.persons.append(f"{author['givenName']} {author['familyName']}")
+            else:
+                meta.persons.append(author["name"])
+
+_BYLINE_PREFIX = re.compile(
+    r"^\s*((written |posted |reported )?by|von|vom|par|por|door|av|text|texte|autor|author|auteur)\s*[:|]?\s+",
+    re.IGNORECASE,
+)
+# "A and B", "A und B", "A & B", "A et B", "A y B", "A e B", "A en B", "A og/och B"
+_NAME_JOINER = re.compile(r"\s+(?:and|und|&|et|y|e|en|og|och)\s+", re.IGNORECASE)
+_NOT_A_NAME = re.compile(r"^(no author|unknown|anonymous|n/?a|none|null|\w*admin(istrator)?|datum|date|stand)$", re.IGNORECASE)
 _JOB_WORDS = re.compile(
     r"\b(correspondent|editor|reporter|writer|journalist|columnist|contributor|staff|newsroom|desk|"
     r"redakteur(in)?|redaktion|korrespondent(in)?|journalistin|autorin|"
@@ -252,17 +417,176 @@ _JOB_WORDS = re.compile(
 )
 
 
-def clean_authors(raw: str | None) -> list[str]:
-    """trafilatura's "A; B" author string -> names, without "By" and without job titles."""
-    authors: list[str] = []
-    for part in re.split(r";|\|", raw or ""):
-        name = _BYLINE_PREFIX.sub("", part).strip(" ,.-–—")
-        name = re.split(r",\s*|\s+[-–—]\s+", name)[0].strip()  # "Jane Doe, Transport Correspondent"
-        if not name or _JOB_WORDS.search(name) or "@" in name or any(ch.isdigit() for ch in name):
+# " | ", " - ", " – ", " — ", " · ", " • ", " * ", " :: ", and the full-width "｜"/"：" of CJK titles
+_TITLE_SEPARATOR = re.compile(r"\s+(?:[|\-–—·•*]|::)\s+|\s*[｜：|]\s*")
+_TITLE_DATE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
+_TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def _site_key(text: str) -> str:
+    """Letters and digits only, umlauts spelt out, accents dropped: "Börsen-Zeitung" -> "boersenzeitung"."""
+    text = unicodedata.normalize("NFKD", text.casefold().translate(_TRANSLITERATION))
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def site_keys(site_names, url: str | None) -> set[str]:
+    """Keys for the names a site goes by: its declared names and its host name without "www." and suffix."""
+    keys = {_site_key(name) for name in site_names if name}
+    host = (urlsplit(url).hostname or "") if url else ""
+    labels = [label for label in host.split(".") if label and label != "www"]
+    if len(labels) >= 2:
+        keys.add(_site_key(labels[-2]))  # "boersen-zeitung" of www.boersen-zeitung.de
+        keys.update(_site_key(label) for label in labels[:-2] if len(label) >= 5)  # "timesofindia" of a subdomain  # "timesofindia" of a subdomain
+        keys.add(_site_key("".join(labels)))  # "mdrde", "orfat"
+    return {key for key in keys if len(key) >= 2}
+
+
+def _is_site_segment(segment: str, keys: set[str]) -> bool:
+    key = _site_key(segment)
+    if not key:
+        return False
+    if _TITLE_DATE.match(segment.strip()) or re.match(r"(?i)^by\s", segment.strip()):
+        return True
+    return any(key == site or (len(site) >= 4 and site in key and len(key) <= len(site) + 12)
+               or (len(key) >= 4 and key in site) for site in keys)
+
+
+def strip_site_name(title: str, keys: set[str]) -> str:
+    """Drop the site's name (and a date or "by <author>") that pages put before or after the headline.
+
+    "Steigende US-Zinsen setzen Dax zu | Börsen-Zeitung" -> "Steigende US-Zinsen setzen Dax zu";
+    "X – DW – 13.06.2023" -> "X". From the first such segment after the first one, everything goes;
+    a leading one goes alone. A title that is only a site name stays as it is.
+    """
+    parts = _TITLE_SEPARATOR.split(title)
+    if len(parts) < 2:
+        return title
+    spans, start = [], 0
+    for match in _TITLE_SEPARATOR.finditer(title):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(title)))
+    first, last = 0, len(spans)
+    for index in range(1, len(spans)):
+        if _is_site_segment(title[spans[index][0]:spans[index][1]], keys):
+            last = index
+            break
+    if last > 1 and _is_site_segment(title[spans[0][0]:spans[0][1]], keys):
+        first = 1
+    if (first, last) == (0, len(spans)):
+        return title
+    stripped = title[spans[first][0]:spans[last - 1][1]].strip()
+    return stripped if word_count(stripped) >= 1 else title
+
+
+def choose_title(extracted: str | None, meta: PageMetadata, keys: set[str]) -> str | None:
+    """The article's own headline, its site name stripped: og:title, else the JSON-LD headline, else trafilatura's.
+
+    A declared headline that shares under half its words with the page's <title>, <h1> and
+    trafilatura's title is the site's, not the article's ("Welcome to ..."), and is passed over;
+    one that a longer title merely continues was cut short, and the longer one is taken.
+    """
+    extracted = _clean_text(extracted)
+    page_titles = [t for t in (extracted, _clean_text(meta.html_title), *map(_clean_text, meta.h1)) if t]
+    passed_over = set()
+    for declared in [meta.og_title, *meta.headlines, meta.twitter_title]:
+        declared = _clean_text(declared)
+        if not declared:
             continue
-        if name.casefold() not in {a.casefold() for a in authors}:
-            authors.append(name)
-    return authors
+        words = _normalised(declared).split()
+        page_words = {word for t in page_titles for word in _normalised(t).split()}
+        if page_words and sum(word in page_words for word in words) < len(words) / 2:
+            passed_over.add(declared)
+            continue
+        title = strip_site_name(declared, keys)
+        for longer in page_titles:
+            longer = strip_site_name(longer, keys)
+            stem = title.rstrip(".… ")
+            rest = longer[len(stem):]
+            if longer.startswith(stem) and re.match(r"\s*\w", rest) and not _TITLE_SEPARATOR.match(rest):
+                title = longer  # the declared title stopped mid-sentence
+        return title
+    for candidate in (extracted, _clean_text(meta.html_title)):
+        if candidate and candidate not in passed_over:
+            return strip_site_name(candidate, keys)
+    return None
+
+
+def _clean_text(text: str | None) -> str | None:
+    """Whitespace collapsed and HTML entities a page encoded twice ("&#8211;") decoded."""
+    return " ".join(html_module.unescape(text).split()) if text else None
+
+
+def choose_authors(extracted: str | None, meta: PageMetadata, keys: set[str]) -> list[str]:
+    """People first: JSON-LD persons, else catalogue creators, else trafilatura's byline.
+
+    Organisations (a publisher, the site's name) are dropped when a person is named
+    beside them; a story credited only to an organisation ("BBC News") keeps it.
+    """
+    extracted_authors = clean_authors(extracted)
+    if meta.persons:
+        authors = clean_authors("; ".join(meta.persons))
+        if {_site_key(a) for a in authors} < {_site_key(a) for a in extracted_authors}:
+            authors = extracted_authors  # trafilatura found the same people and more (a second byline)
+    elif meta.creators:
+        authors = clean_authors("; ".join(meta.creators))
+    else:
+        authors = extracted_authors
+    organisations = {_site_key(name) for name in meta.organisations} | keys
+    people = [author for author in authors if _site_key(author) not in organisations]
+    if people:
+        return people
+    return authors or clean_authors("; ".join(meta.author_organisations))
+
+
+def choose_date(extracted: str | None, meta: PageMetadata) -> datetime | None:
+    """htmldate's date; the page's declared publication time instead when it falls on the same day
+    (it carries the time and the offset) or htmldate found nothing."""
+    found = parse_date(extracted)
+    for raw in meta.published:
+        declared = parse_iso_datetime(raw)
+        if declared is None:
+            continue
+        if found is None or declared.date() == found.date() or (
+            declared.tzinfo and found.tzinfo is None and abs((declared.date() - found.date()).days) <= 1
+        ):
+            return declared
+    return found
+
+
+def parse_iso_datetime(raw: str) -> datetime | None:
+    text = raw.strip().replace("Z", "+00:00") if raw else ""
+    text = re.sub(r"(\.\d+)(?=[+-]\d\d:?\d\d$|$)", "", text)  # fractions of a second
+    text = re.sub(r"([+-]\d\d)(\d\d)$", r"\1:\2", text)  # +0200 -> +02:00
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+_SLUG = re.compile(r"^[a-z]+(?:[-._][a-z]+)+$")
+
+
+def clean_authors(raw: str | None) -> list[str]:
+    """A byline string ("A; B", "By A and B") -> names, without "By", job titles or placeholders.
+
+    A credit that is only a desk ("Redaktion", "Staff Writer") is kept when no person is named.
+    """
+    authors: list[str] = []
+    desks: list[str] = []
+    for part in re.split(r";|\|", raw or ""):
+        part = _BYLINE_PREFIX.sub("", part).strip(" ,.-–—")
+        for name in _NAME_JOINER.split(part):
+            name = _BYLINE_PREFIX.sub("", name).strip(" ,.-–—")
+            name = re.split(r",\s*|\s+[-–—]\s+", name)[0].strip()  # "Jane Doe, Transport Correspondent"
+            if _SLUG.match(name):  # "chuck-ross", "edilson.la.rosa" from a profile URL
+                name = re.sub(r"[-._]", " ", name).title()
+            if not name or _NOT_A_NAME.match(name) or "@" in name or any(ch.isdigit() for ch in name):
+                continue
+            target = desks if _JOB_WORDS.search(name) else authors
+            if _site_key(name) not in {_site_key(a) for a in target}:  # "Sophie-Foster" repeats "Sophie Foster"
+                target.append(name)
+    return authors or desks[:1]
 
 
 def parse_date(raw: str | None) -> datetime | None:

@@ -5,6 +5,8 @@ from pipeline.core.boilerplate import (
     LINE_RULES,
     domain_boilerplate_keys,
     flag_line_rules,
+    flag_link_runs,
+    flag_paywall_blocks,
     flag_repeats_within_document,
     matching_rule,
     normalise_for_stats,
@@ -132,3 +134,49 @@ def test_domain_keys_count_documents_not_occurrences():
         {"domain": "a.example", "doc_id": "a.example-0", "key": "see also"} for _ in range(5)
     ])
     assert domain_boilerplate_keys(rows, min_documents=3, min_share=0.3).empty
+
+
+def test_look_alike_letters_flag_ad_copy_but_not_mixed_language_text():
+    # Cyrillic а, е, о, і, ѕ inside Latin words, as ad copy uses to dodge filters
+    assert matching_rule("Аdvеrtіѕе wіth thе most visited news site in the country") == "obfuscated_text"
+    assert matching_rule("Ein Brief an Владимир Путин und an Olaf Scholz") is None
+    assert matching_rule("Москва и Berlin") is None
+
+
+def test_paywall_box_between_pitch_and_login_is_flagged():
+    texts = [
+        "The council met on Tuesday and approved the plan for the harbour after a long debate.",
+        "To view the full story, please subscribe to The Coastal Ledger.",
+        "When you join us you get unlimited access to local journalism and our archive.",
+        "Join now or renew: instant access, local news and special reports.",
+        "Already a subscriber? Log in for immediate access to this story.",
+    ]
+    paragraphs = [Paragraph(text) for text in texts]
+    flag_line_rules(paragraphs)
+    flag_paywall_blocks(paragraphs)
+    assert [p.boilerplate_rule for p in paragraphs] == [
+        None, "subscription_pitch", "paywall_block", "paywall_block", "login_prompt"
+    ]
+
+
+def test_paywall_block_spares_headings_and_long_text():
+    headline = Paragraph("Council approves the harbour plan", kind="heading")
+    long_text = Paragraph(" ".join(["The council debated the plan for many hours."] * 10))
+    for middle in (headline, long_text):
+        paragraphs = [Paragraph("Subscribe now for unlimited access."), middle, Paragraph("Already a subscriber? Sign in.")]
+        flag_line_rules(paragraphs)
+        flag_paywall_blocks(paragraphs)
+        assert not paragraphs[1].is_boilerplate
+
+
+def test_link_runs_flag_menus_but_not_single_links_or_short_runs():
+    labels = frozenset({"home", "news", "sport", "weather", "the council report"})
+    texts = [
+        "The council report", "The council report was published on Monday.",  # a lone link label is content
+        "Home", "News", "Sport", "Weather",  # a menu: four link labels in a row
+        "Residents have until May to respond.",
+        "News", "Sport", "Weather",  # three in a row: too few to call it a menu
+    ]
+    paragraphs = [Paragraph(text) for text in texts]
+    flag_link_runs(paragraphs, labels, min_run=4)
+    assert [p.boilerplate_rule for p in paragraphs] == [None, None] + ["link_run"] * 4 + [None] * 4

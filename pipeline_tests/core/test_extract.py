@@ -8,6 +8,7 @@ from pipeline.core import extract
 from pipeline.core.extract import clean_authors, extract_article
 from pipeline.core.models import Unusable
 from pipeline.settings import Settings
+from pipeline_tests.conftest import require_shared
 
 ARTICLE = """<html lang="en"><head><title>Harbour cranes return to Eastport | The Coastal Ledger</title>
 <meta property="og:title" content="Harbour cranes return to Eastport">
@@ -150,3 +151,145 @@ def test_real_page_extracts_gold_text(aeb_dir):
     assert gold_lines[0][:60] in article.text
     assert gold_lines[-1][-60:] in article.text
     assert article.title
+
+
+# --- metadata ---------------------------------------------------------------
+
+BODY = "".join(
+    f"<p>Paragraph {n} of the story says the harbour board met on Tuesday and agreed the plan for the new "
+    f"access lane after a long public consultation with residents.</p>" for n in range(4)
+)
+
+
+def _page(head: str, body: str = BODY) -> str:
+    return f"<html lang='en'><head>{head}</head><body><article>{body}</article></body></html>"
+
+
+@pytest.mark.parametrize(
+    "title, names, url, expected",
+    [
+        ("Steigende Zinsen setzen Dax zu | Börsen-Zeitung", ["Börsen-Zeitung"], None, "Steigende Zinsen setzen Dax zu"),
+        ("Was wissen wir? – DW – 13.06.2023", [], "https://www.dw.com/de/x", "Was wissen wir?"),
+        ("A story | Bhopal News - The Times of India", [], "https://timesofindia.indiatimes.com/x", "A story | Bhopal News"),
+        ("Plot twist in court | The Daily Pundit | by Jane Doe", ["The Daily Pundit"], None, "Plot twist in court"),
+        ("東京の記事 気象庁：朝日新聞デジタル", ["朝日新聞デジタル"], None, "東京の記事 気象庁"),
+        ("Ledger | Harbour cranes return", ["The Ledger"], None, "Harbour cranes return"),
+        ("Trains - and buses - are late again", ["The Coastal Ledger"], None, "Trains - and buses - are late again"),
+        ("The Coastal Ledger", ["The Coastal Ledger"], None, "The Coastal Ledger"),
+    ],
+)
+def test_site_name_is_stripped_from_titles(title, names, url, expected):
+    assert extract.strip_site_name(title, extract.site_keys(names, url)) == expected
+
+
+def test_title_prefers_og_title_and_skips_a_site_level_one():
+    head = ("<title>Cranes return to Eastport | The Coastal Ledger</title>"
+            "<meta property='og:site_name' content='The Coastal Ledger'>")
+    assert extract_article(_page(head), None, Settings()).title == "Cranes return to Eastport"
+    declared = head + "<meta property='og:title' content='Harbour cranes return to Eastport after two years'>"
+    assert extract_article(_page(declared), None, Settings()).title == "Harbour cranes return to Eastport after two years"
+    # an og:title sharing under half its words with the page's other titles is the site's slogan
+    meta = extract.PageMetadata(og_title="Welcome to our website: news every day",
+                                html_title="Cranes return to Eastport | The Coastal Ledger")
+    keys = extract.site_keys(["The Coastal Ledger"], None)
+    assert extract.choose_title("Cranes return to Eastport", meta, keys) == "Cranes return to Eastport"
+    # an og:title cut short is completed from a longer page title that continues it
+    meta = extract.PageMetadata(og_title="Cranes return to Eastport after", html_title="Cranes return to Eastport after two years")
+    assert extract.choose_title(None, meta, keys) == "Cranes return to Eastport after two years"
+
+
+def _json_ld(data) -> str:
+    return f"<script type='application/ld+json'>{json.dumps(data)}</script>"
+
+
+def test_authors_are_people_from_json_ld_not_the_publisher():
+    head = _json_ld({"@context": "https://schema.org", "@graph": [{
+        "@type": "NewsArticle", "headline": "Harbour cranes return",
+        "author": [{"@type": "Person", "name": "Jane Doe"}, {"@type": "Organization", "name": "Condé Nast"},
+                   {"@type": "Person", "name": "By Sam Roe, Transport Editor"}],
+        "publisher": {"@type": "Organization", "name": "The Coastal Ledger"},
+    }]})
+    assert extract_article(_page(head), None, Settings()).authors == ["Jane Doe", "Sam Roe"]
+
+
+def test_an_organisation_credited_alone_stays_the_author():
+    head = _json_ld({"@type": "NewsArticle", "author": {"@type": "Organization", "name": "Coastal News Agency"}})
+    assert extract_article(_page(head), None, Settings()).authors == ["Coastal News Agency"]
+
+
+def test_catalogue_creators_are_turned_round():
+    head = "<meta name='dc.creator' content='Tollefson, Jeff'><meta name='dc.creator' content='Basu, Mohana'>"
+    assert extract_article(_page(head), None, Settings()).authors == ["Jeff Tollefson", "Mohana Basu"]
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("By Jane Doe and Sam Roe", ["Jane Doe", "Sam Roe"]),
+        ("Isabel Caro; Rocío Latorre y José Wilson", ["Isabel Caro", "Rocío Latorre", "José Wilson"]),
+        ("Sophie Foster; sophie-foster", ["Sophie Foster"]),
+        ("edilson.la.rosa", ["Edilson La Rosa"]),
+        ("Vom Krimiblogger", ["Krimiblogger"]),
+        ("Redaktion", ["Redaktion"]),
+        ("Jane Doe; Redaktion", ["Jane Doe"]),
+        ("No Author", []),
+        ("wordpressadmin", []),
+    ],
+)
+def test_clean_authors_more(raw, expected):
+    assert clean_authors(raw) == expected
+
+
+def test_declared_publication_time_gives_the_offset():
+    head = ("<meta property='article:published_time' content='2024-03-05T22:30:00+01:00'>"
+            "<meta name='date' content='2024-03-05'>")
+    published = extract_article(_page(head), None, Settings()).published_at
+    assert published.isoformat() == "2024-03-05T22:30:00+01:00"
+
+
+def test_standfirst_marked_by_the_page_gets_its_kind():
+    lead = ("<p class='article-standfirst'>Four new cranes arrive in Eastport this week, ending a two-year gap "
+            "for the harbour.</p>")
+    article = extract_article(_page("", "<h1>Cranes</h1>" + lead + BODY), None, Settings())
+    assert article.paragraphs[0].kind == "standfirst"
+    assert article.paragraphs[0].text.startswith("Four new cranes arrive")
+    assert {p.kind for p in article.paragraphs[1:]} == {"paragraph"}
+
+
+def test_menu_of_web_component_links_is_flagged():
+    menu = "".join(f"<div><pp-link href='/s{i}'><p>Section number {i}</p></pp-link></div>" for i in range(6))
+    article = extract_article(_page("", menu + BODY), None, Settings())
+    flagged = [p for p in article.paragraphs if p.text.startswith("Section number")]
+    assert all(p.boilerplate_rule == "link_run" for p in flagged)
+    assert "Section number" not in article.text
+
+
+# --- real pages ---------------------------------------------------------------
+
+def _fundus_page(publisher: str):
+    root = require_shared("corpora", "fundus-dev")
+    for entry in json.loads((root / "index.json").read_text()):
+        if entry["publisher"] == publisher:
+            expected = json.loads((root / entry["country"] / f"{publisher}.json").read_text())[entry["version"]]
+            html = gzip.open(root / entry["html"]).read().decode("utf-8", errors="replace")
+            return extract_article(html, entry["url"], Settings()), expected
+    pytest.skip(f"no {publisher} page")
+
+
+@pytest.mark.parametrize("publisher", ["BoersenZeitung", "TheCitizen", "TaipeiTimes"])
+def test_real_titles_lose_their_site_suffix(publisher):
+    article, expected = _fundus_page(publisher)
+    assert article.title == expected["title"].strip()
+
+
+@pytest.mark.parametrize("publisher", ["Nature", "FreeBeacon"])
+def test_real_authors_are_the_people_named(publisher):
+    article, expected = _fundus_page(publisher)
+    assert article.authors == expected["authors"]
+
+
+def test_every_benchmark_page_yields_an_article(aeb_dir):
+    gold = json.loads((aeb_dir / "ground-truth.json").read_text())
+    for key, entry in gold.items():
+        html = gzip.open(aeb_dir / "html" / f"{key}.html.gz").read().decode("utf-8", errors="replace")
+        assert extract_article(html, entry["url"], Settings()).text
