@@ -51,7 +51,7 @@ TABLES: dict[str, pa.Schema] = {
         ("doc_id", pa.string(), "Document id"),
         ("paragraph_index", pa.int32(), "Reading order from 0"),
         ("text", pa.large_string(), "Paragraph text"),
-        ("kind", pa.string(), "heading | paragraph | list_item | quote | caption"),
+        ("kind", pa.string(), "heading | paragraph | list_item | quote | caption | standfirst"),
         ("is_boilerplate", pa.bool_(), "True when the paragraph is site furniture, not article"),
         ("boilerplate_rule", pa.string(), "The rule that flagged it (null when kept)"),
         ("language", pa.string(), "ISO 639-1 code of the paragraph's language"),

@@ -86,3 +86,33 @@ def test_later_batches_refresh_the_flags_of_earlier_ones(tmp_path):
     articles = read(warehouse, "articles").set_index("doc_id")
     for row in recurring.itertuples():
         assert row.text not in articles.loc[row.doc_id, "text"]
+
+
+def test_real_crawls_and_the_saved_text_page(warc_dir, seed_page, tmp_path):
+    landing = tmp_path / "landing"
+    shutil.copytree(warc_dir, landing / "crawls", ignore=shutil.ignore_patterns("LICENSE*"))
+    shutil.copy(seed_page, landing / "seed.txt")
+    warehouse = tmp_path / "warehouse"
+    run_cli("run", "--landing", str(landing), "--warehouse", str(warehouse), "--no-progress",
+            env={"DAGSTER_HOME": str(tmp_path / "home")})
+
+    documents = read(warehouse, "documents")
+    records = documents[documents["source_path"].str.startswith("crawls/")]
+    assert records["source_path"].str.contains(r"\.warc\.gz#\d+$").all() and len(records) > 20
+    assert records["url"].str.startswith("http").all() and records["fetched_at"].notna().all()
+
+    articles = read(warehouse, "articles")
+    seed = articles[articles["source_path"] == "seed.txt"]
+    assert len(seed) == 1
+    text = seed["text"].iloc[0]
+    assert "Mr Putin said he was sorry" in text
+    assert "Independent Premium" not in text and "Notifications can be managed" not in text
+    paragraphs = read(warehouse, "paragraphs")
+    seed_paragraphs = paragraphs[paragraphs["doc_id"] == seed["doc_id"].iloc[0]]
+    assert seed_paragraphs["is_boilerplate"].sum() >= 5  # flagged, not deleted
+
+    mentions = read(warehouse, "entity_mentions")
+    seed_mentions = mentions[mentions["doc_id"] == seed["doc_id"].iloc[0]]
+    putin = seed_mentions[seed_mentions["text"].str.contains("Putin")]
+    assert set(putin["canonical_name"]) == {"Vladimir Putin"} and putin["entity_id"].nunique() == 1
+    assert not seed_mentions["text"].str.contains("\n").any()

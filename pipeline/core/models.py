@@ -38,7 +38,7 @@ class Rejection:
 @dataclass
 class Paragraph:
     text: str
-    kind: str = "paragraph"  # heading | paragraph | list_item | quote | caption
+    kind: str = "paragraph"  # heading | paragraph | list_item | quote | caption | standfirst
     is_boilerplate: bool = False
     boilerplate_rule: str | None = None  # which rule flagged it, when flagged
     language: str | None = None
