@@ -278,14 +278,18 @@ def warehouse_outputs(warehouse: Path, pages: list[Page]) -> list[tuple[Output, 
     paragraphs = pd.read_parquet(warehouse / "paragraphs")
     paragraphs = paragraphs[~paragraphs["is_boilerplate"]].sort_values(["doc_id", "paragraph_index"])
     texts_by_doc = paragraphs.groupby("doc_id")["text"].apply(list).to_dict()
-    by_tail = {}  # last two path parts, e.g. "html/<key>.html.gz", whatever the landing layout above them
+    by_tail, by_name = {}, {}  # "html/<key>.html.gz" and "<key>.html.gz", whatever the landing layout above
     for _, row in articles.iterrows():
         path = str(row["source_path"]).replace("\\", "/")
         by_tail.setdefault("/".join(path.split("/")[-2:]), []).append((path, row))
+        by_name.setdefault(path.split("/")[-1], []).append(row)
     pairs, missing = [], 0
     for page in pages:
         candidates = by_tail.get("/".join(page.relative.split("/")[-2:]), [])
         row = next((r for path, r in candidates if path.endswith(page.relative)), None)
+        same_name = by_name.get(page.relative.split("/")[-1], [])
+        if row is None and len(same_name) == 1:
+            row = same_name[0]
         if row is None:
             missing += 1
             pairs.append((Output(), page.gold))
