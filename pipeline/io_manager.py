@@ -1,6 +1,8 @@
 """Parquet IO manager: one directory per table under the warehouse.
 
-Partitioned tables get one file per partition (``<table>/<batch>.parquet``);
+Outputs are pandas DataFrames, or a ``StagedTable`` an asset wrote chunk by
+chunk (large batches). Partitioned tables get one file per partition
+(``<table>/<batch>.parquet``);
 unpartitioned ones a single ``<table>/data.parquet``. Every write goes to a
 hidden temporary file that is renamed into place, so a run killed at any
 moment leaves either the old file or the new one, never half of one. Readers
@@ -17,6 +19,7 @@ import pyarrow.parquet as pq
 from upath import UPath
 
 from pipeline import schemas
+from pipeline.warehouse import StagedTable
 
 
 def table_schema_metadata(table: str) -> dg.TableSchema:
@@ -61,10 +64,13 @@ class ParquetIOManager(dg.UPathIOManager):
             return UPath(table)
         return UPath(table, "data")
 
-    def dump_to_path(self, context: dg.OutputContext, obj: pd.DataFrame, path: UPath) -> None:
+    def dump_to_path(self, context: dg.OutputContext, obj, path: UPath) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(obj, StagedTable):  # written chunk by chunk by the asset: move it into place
+            os.replace(str(obj.path), str(path))
+            return
         table = context.asset_key.path[-1]
         arrow_table = schemas.to_arrow(table, obj)
-        path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
         pq.write_table(arrow_table, str(tmp), compression="zstd")
         os.replace(str(tmp), str(path))
@@ -73,10 +79,11 @@ class ParquetIOManager(dg.UPathIOManager):
         table = context.asset_key.path[-1]
         return pq.read_table(str(path), schema=schemas.TABLES[table]).to_pandas()
 
-    def get_metadata(self, context: dg.OutputContext, obj: pd.DataFrame) -> dict:
+    def get_metadata(self, context: dg.OutputContext, obj) -> dict:
         table = context.asset_key.path[-1]
+        rows = obj.num_rows if isinstance(obj, StagedTable) else len(obj)
         metadata = {
-            "dagster/row_count": dg.MetadataValue.int(len(obj)),
+            "dagster/row_count": dg.MetadataValue.int(rows),
             "dagster/column_schema": table_schema_metadata(table),
         }
         lineage = column_lineage_metadata(table)

@@ -30,6 +30,7 @@ class Settings:
     max_decompressed_bytes: int = 200 * 1024 * 1024
     max_html_depth: int = 2_000
     files_per_batch: int = 2_000
+    documents_per_chunk: int = 200  # documents held in memory at once while a batch is parsed
 
     # Extraction (trafilatura) choices; see README "Extraction settings".
     favor_precision: bool = False

@@ -48,3 +48,36 @@ def superseded_doc_ids(warehouse_dir: Path, partitions: list[str] | None = None)
     """Documents another capture of the same URL replaced (rejected as duplicate_url)."""
     rejected = read_table(warehouse_dir, "rejected_documents", ["doc_id", "reason"], partitions)
     return set(rejected.loc[rejected["reason"] == "duplicate_url", "doc_id"].dropna())
+
+
+class StagedTable:
+    """A partition file written a chunk at a time, then moved into place whole.
+
+    Rows go to a hidden file beside the table's partitions (readers ignore
+    dot-files); the IO manager renames it onto ``<table>/<partition>.parquet``
+    once the asset has finished, so readers never see half of it.
+    """
+
+    def __init__(self, warehouse_dir: Path, table: str, partition: str):
+        import uuid
+
+        import pyarrow.parquet as pq
+
+        self.table = table
+        directory = table_dir(warehouse_dir, table)
+        directory.mkdir(parents=True, exist_ok=True)
+        for leftover in directory.glob(f".{partition}.*.staging"):  # from a killed run
+            leftover.unlink(missing_ok=True)
+        self.path = directory / f".{partition}.{uuid.uuid4().hex}.staging"
+        self._writer = pq.ParquetWriter(str(self.path), schemas.TABLES[table], compression="zstd")
+        self.num_rows = 0
+
+    def append(self, rows: list[dict]) -> None:
+        if rows:
+            frame = pd.DataFrame(rows, columns=schemas.TABLES[self.table].names)
+            self._writer.write_table(schemas.to_arrow(self.table, frame))
+            self.num_rows += len(rows)
+
+    def close(self) -> "StagedTable":
+        self._writer.close()
+        return self

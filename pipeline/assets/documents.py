@@ -5,12 +5,11 @@ import pandas as pd
 
 from pipeline import checks, warehouse
 from pipeline.batches import load_batch
-from pipeline.core.tables import parse_batch
+from pipeline.core.tables import PARSED_TABLES, parse_batch
 from pipeline.io_manager import definition_metadata
 from pipeline.partitions import batch_partitions
 from pipeline.resources import PipelineSettings
 
-PARSED_TABLES = ("documents", "rejected_documents", "extracted_articles", "extracted_paragraphs")
 
 DESCRIPTIONS = {
     "documents": "Every decoded document of the batch, with the bytes' hash and the decoded page.",
@@ -56,21 +55,22 @@ def parse_documents(context: dg.AssetExecutionContext, pipeline_settings: Pipeli
     settings = pipeline_settings.settings()
     batch = load_batch(settings.warehouse_dir, context.partition_key)
     earlier_doc_ids, earlier_articles = _earlier(settings, batch.key)
-    tables = parse_batch(
+    staged = {table: warehouse.StagedTable(settings.warehouse_dir, table, batch.key) for table in PARSED_TABLES}
+    stats = parse_batch(
         settings.landing_dir,
         batch,
         settings,
         earlier_doc_ids=earlier_doc_ids,
         earlier_articles=earlier_articles,
+        sinks=staged,
         log=context.log.info,
     )
-    reasons = tables.rejected_documents["reason"].value_counts().to_dict()
     for table in PARSED_TABLES:
-        frame = getattr(tables, table)
+        staged[table].close()
+    check = checks.rejections_have_known_reasons(pd.read_parquet(staged["rejected_documents"].path))
+    for table in PARSED_TABLES:
         metadata = {"batch_files": len(batch.files)}
-        if table == "rejected_documents":
-            metadata["reasons"] = dg.MetadataValue.json(reasons)
         if table == "documents":
-            metadata["skipped_records"] = dg.MetadataValue.json(dict(tables.stats))
-        yield dg.Output(frame, output_name=table, metadata=metadata)
-    yield checks.rejections_have_known_reasons(tables.rejected_documents)
+            metadata["counts"] = dg.MetadataValue.json(dict(stats))
+        yield dg.Output(staged[table], output_name=table, metadata=metadata)
+    yield check

@@ -8,7 +8,7 @@ tables in ``pipeline.schemas``.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -46,6 +46,20 @@ def doc_id_for(content_sha256: str) -> str:
     return content_sha256[:16]
 
 
+class RowCollector:
+    """A table sink that keeps rows in memory (tests, small batches)."""
+
+    def __init__(self, table: str):
+        self.table = table
+        self.rows: list[dict] = []
+
+    def append(self, rows: list[dict]) -> None:
+        self.rows.extend(rows)
+
+    def frame(self) -> pd.DataFrame:
+        return _frame(self.table, self.rows)
+
+
 @dataclass
 class BatchTables:
     documents: pd.DataFrame
@@ -53,6 +67,9 @@ class BatchTables:
     extracted_paragraphs: pd.DataFrame
     rejected_documents: pd.DataFrame
     stats: Counter = field(default_factory=Counter)
+
+
+PARSED_TABLES = ("documents", "rejected_documents", "extracted_articles", "extracted_paragraphs")
 
 
 def _frame(table: str, rows: list[dict]) -> pd.DataFrame:
@@ -69,8 +86,8 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.astimezone(timezone.utc)
 
 
-def _read_batch(landing_dir: Path, batch: Batch, settings: Settings, stats: Counter, reject) -> list[RawDocument]:
-    raws: list[RawDocument] = []
+def _read_batch(landing_dir: Path, batch: Batch, settings: Settings, stats: Counter, reject) -> Iterator[RawDocument]:
+    """Every document of the batch's files, streamed (a WARC is never held whole)."""
     for claimed in batch.files:
         if claimed.duplicate_of:
             reject(claimed.path, "duplicate_file", f"same bytes as {claimed.duplicate_of}, ingested before", "ingest")
@@ -90,46 +107,58 @@ def _read_batch(landing_dir: Path, batch: Batch, settings: Settings, stats: Coun
             if isinstance(item, Rejection):
                 reject(item.source_path, item.reason, item.detail, "ingest")
             elif item.fetched_at is None:
-                raws.append(RawDocument(**{**item.__dict__, "fetched_at": mtime}))
+                yield replace(item, fetched_at=mtime)
             else:
-                raws.append(item)
-    return raws
+                yield item
 
 
-def _newest_per_url(decoded: list[DecodedDocument], earlier: pd.DataFrame, reject) -> list[DecodedDocument]:
+class _UrlIndex:
     """The same article captured twice (same canonical URL) is one article: the newest capture wins.
 
-    ``earlier``: doc_id, source_path, canonical_url, fetched_at of the live
-    documents of earlier batches. An earlier capture this batch supersedes is
-    recorded here (its batch is refreshed to drop it); a capture older than an
-    earlier batch's is rejected.
+    Holds one small entry per live URL: earlier batches' articles first, then
+    each of this batch's as it is extracted. A capture superseded after its
+    row was written is recorded as ``duplicate_url`` with its doc_id, and the
+    final articles leave it out (in an earlier batch, through a refresh).
     """
-    floor = datetime.min.replace(tzinfo=timezone.utc)
-    captures: dict[str, list[tuple[datetime, int, str, str, DecodedDocument | None]]] = {}
-    for row in earlier.itertuples():
-        if isinstance(row.canonical_url, str):
-            when = pd.Timestamp(row.fetched_at).to_pydatetime() if pd.notna(row.fetched_at) else floor
-            captures.setdefault(row.canonical_url, []).append((when, 0, row.doc_id, row.source_path, None))
-    for order, doc in enumerate(decoded, start=1):
-        if doc.canonical_url:
-            when = _utc(doc.fetched_at) or floor
-            captures.setdefault(doc.canonical_url, []).append(
-                (when, order, doc_id_for(doc.content_sha256), doc.source_path, doc)
-            )
-    losers: set[int] = set()
-    for url, group in captures.items():
-        if len(group) < 2:
-            continue
-        # newest wins; on a tie the capture ingested first stays, so re-runs change nothing
-        winner = max(group, key=lambda c: (c[0], -c[1]))
-        for capture in group:
-            if capture is winner:
-                continue
-            detail = f"older capture of {url}; newest: {winner[3]}"
-            reject(capture[3], "duplicate_url", detail, "dedupe", doc_id=capture[2])
-            if capture[4] is not None:
-                losers.add(id(capture[4]))
-    return [doc for doc in decoded if id(doc) not in losers]
+
+    def __init__(self, earlier: pd.DataFrame, reject):
+        self.reject = reject
+        self.live: dict[str, tuple[datetime, str, str]] = {}
+        for row in earlier.itertuples():
+            if isinstance(row.canonical_url, str):
+                when = pd.Timestamp(row.fetched_at).to_pydatetime() if pd.notna(row.fetched_at) else _FLOOR
+                self.live[row.canonical_url] = (when, row.doc_id, row.source_path)
+
+    def admit(self, doc: DecodedDocument) -> bool:
+        """True when ``doc`` is (so far) the newest capture of its URL."""
+        url = doc.canonical_url
+        if not url:
+            return True
+        when, doc_id = _utc(doc.fetched_at) or _FLOOR, doc_id_for(doc.content_sha256)
+        current = self.live.get(url)
+        if current is not None and current[0] >= when:  # a tie keeps the capture ingested first
+            self.reject(doc.source_path, "duplicate_url", f"older capture of {url}; newest: {current[2]}",
+                        "dedupe", doc_id)
+            return False
+        if current is not None:
+            self.reject(current[2], "duplicate_url", f"older capture of {url}; newest: {doc.source_path}",
+                        "dedupe", current[1])
+        self.live[url] = (when, doc_id, doc.source_path)
+        return True
+
+
+_FLOOR = datetime.min.replace(tzinfo=timezone.utc)
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def parse_batch(
@@ -138,15 +167,23 @@ def parse_batch(
     settings: Settings,
     earlier_doc_ids: dict[str, str] | None = None,
     earlier_articles: pd.DataFrame | None = None,
+    sinks: dict | None = None,
     log: Log | None = None,
-) -> BatchTables:
+) -> BatchTables | Counter:
     """Rows of documents, rejected_documents and the extracted articles and paragraphs of one batch.
+
+    Documents stream through in chunks of ``settings.documents_per_chunk``, so
+    memory stays flat however large a crawl file is: each chunk's rows go to
+    ``sinks`` (table name -> object with ``append(rows)``) and the counts are
+    returned. Without sinks the rows are collected and returned as DataFrames.
 
     ``earlier_doc_ids`` maps doc_id -> source_path of earlier batches' documents:
     the same content arriving again is recorded, not re-ingested.
     ``earlier_articles`` (doc_id, source_path, canonical_url, fetched_at) are the
     live articles of earlier batches: the same URL keeps only its newest capture.
     """
+    collect = sinks is None
+    sinks = sinks or {table: RowCollector(table) for table in PARSED_TABLES}
     if earlier_articles is None:
         earlier_articles = pd.DataFrame(columns=["doc_id", "source_path", "canonical_url", "fetched_at"])
     log = log or (lambda message: None)
@@ -159,11 +196,37 @@ def parse_batch(
              "batch": batch.key, "doc_id": doc_id}
         )
 
-    raws = _read_batch(Path(landing_dir), batch, settings, stats, reject)
-    log(f"read {len(batch.files)} files: {len(raws)} documents, {len(rejected)} rejected")
-
-    decoded: list[DecodedDocument] = []
     seen: dict[str, str] = dict(earlier_doc_ids or {})
+    urls = _UrlIndex(earlier_articles, reject)
+    raws = _read_batch(Path(landing_dir), batch, settings, stats, reject)
+    for number, chunk in enumerate(_chunks(raws, settings.documents_per_chunk), start=1):
+        decoded = _decode_new(chunk, settings, seen, reject)
+        articles = _extract_all(decoded, settings, reject)
+        decoded = [_with_page_url(doc, articles.get(doc_id_for(doc.content_sha256))) for doc in decoded]
+        article_rows, paragraph_rows = [], []
+        for doc in decoded:
+            doc_id = doc_id_for(doc.content_sha256)
+            if doc_id in articles and urls.admit(doc):
+                article_rows.append(_article_row(doc_id, doc, articles[doc_id], batch.key))
+                paragraph_rows.extend(_paragraph_rows(doc_id, articles[doc_id], settings, batch.key))
+        sinks["documents"].append([_document_row(doc, batch.key) for doc in decoded])
+        sinks["extracted_articles"].append(article_rows)
+        sinks["extracted_paragraphs"].append(paragraph_rows)
+        stats["documents"] += len(decoded)
+        stats["articles"] += len(article_rows)
+        log(f"chunk {number}: {stats['documents']} documents, {stats['articles']} articles so far")
+    # rejections are few and small; written once so that empty batches have the table too
+    sinks["rejected_documents"].append(rejected)
+    stats["rejected"] = len(rejected)
+
+    if not collect:
+        return stats
+    return BatchTables(**{table: sinks[table].frame() for table in PARSED_TABLES}, stats=stats)
+
+
+def _decode_new(raws: list[RawDocument], settings: Settings, seen: dict[str, str], reject) -> list[DecodedDocument]:
+    """Decoded documents whose content was not ingested before."""
+    decoded = []
     for outcome in map_batch(lambda raw: decode_document(raw, settings), raws):
         if not outcome.ok:
             reject(outcome.item.source_path, outcome.reason, outcome.detail, "decode")
@@ -175,40 +238,18 @@ def parse_batch(
             continue
         seen[doc_id] = doc.source_path
         decoded.append(doc)
+    return decoded
 
-    # Extract first: a page's own canonical link is its URL when no crawl gave one.
+
+def _extract_all(decoded: list[DecodedDocument], settings: Settings, reject) -> dict[str, Article]:
     articles: dict[str, Article] = {}
-    outcomes = map_batch(
-        lambda doc: _extract(doc, settings),
-        decoded,
-        on_progress=lambda n: log(f"extracted {n}/{len(decoded)} documents"),
-    )
-    for outcome in outcomes:
+    for outcome in map_batch(lambda doc: _extract(doc, settings), decoded):
         doc_id = doc_id_for(outcome.item.content_sha256)
         if outcome.ok:
             articles[doc_id] = outcome.value
         else:
             reject(outcome.item.source_path, outcome.reason, outcome.detail, "extract", doc_id)
-    decoded = [_with_page_url(doc, articles.get(doc_id_for(doc.content_sha256))) for doc in decoded]
-
-    document_rows = [_document_row(doc, batch.key) for doc in decoded]
-    article_rows: list[dict] = []
-    paragraph_rows: list[dict] = []
-    extracted = [doc for doc in decoded if doc_id_for(doc.content_sha256) in articles]
-    for doc in _newest_per_url(extracted, earlier_articles, reject):
-        doc_id = doc_id_for(doc.content_sha256)
-        if doc_id in articles:
-            article_rows.append(_article_row(doc_id, doc, articles[doc_id], batch.key))
-            paragraph_rows.extend(_paragraph_rows(doc_id, articles[doc_id], settings, batch.key))
-
-    log(f"{len(article_rows)} articles, {len(paragraph_rows)} paragraphs, {len(rejected)} rejected")
-    return BatchTables(
-        documents=_frame("documents", document_rows),
-        extracted_articles=_frame("extracted_articles", article_rows),
-        extracted_paragraphs=_frame("extracted_paragraphs", paragraph_rows),
-        rejected_documents=_frame("rejected_documents", rejected),
-        stats=stats,
-    )
+    return articles
 
 
 def _with_page_url(doc: DecodedDocument, article: Article | None) -> DecodedDocument:
