@@ -106,5 +106,20 @@ def main(argv: list[str] | None = None) -> int:
     return args.func(args)
 
 
+def entry() -> None:
+    """Console-script entry point: run, flush, and leave without interpreter teardown.
+
+    Every table and manifest is already renamed into place and every instance
+    write committed when main() returns. Skipping the teardown avoids a rare
+    abort ("terminate called without an active exception") seen at exit from a
+    native library's background thread, which would turn a successful run
+    into exit code 134.
+    """
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()
