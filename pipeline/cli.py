@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="ingest every new landing file and materialize everything downstream")
     paths(run)
-    run.add_argument("--ner-processes", type=int, help="worker processes for NER (default 1)")
+    run.add_argument("--ner-processes", type=int, help="worker processes for NER (default: 2, or 1 on a one-core machine)")
     run.add_argument("--verbose", action="store_true", help="show Dagster's own log lines")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
     run.set_defaults(func=command_run)

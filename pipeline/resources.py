@@ -23,7 +23,7 @@ class PipelineSettings(dg.ConfigurableResource):
     landing_dir: str
     warehouse_dir: str
     ner_models: dict[str, str] = Settings().ner_models
-    ner_processes: int = 1
+    ner_processes: int = Settings().ner_processes
 
     def settings(self) -> Settings:
         """These fields over the defaults and NEWS_* environment variables."""

@@ -7,7 +7,9 @@ first, then finds nothing new.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import dagster as dg
 from filelock import FileLock
@@ -70,8 +72,16 @@ def _aggregates_stale(settings: Settings) -> bool:
     return any(path.stat().st_mtime_ns > oldest for path in sources)
 
 
+def _instance() -> dg.DagsterInstance:
+    # Two processes creating a new SQLite instance at once race on its schema
+    # ("table ... already exists"): the first creates it, the other waits.
+    home = Path(os.environ["DAGSTER_HOME"])
+    with FileLock(str(home / ".instance.lock")):
+        return dg.DagsterInstance.get()
+
+
 def run_pipeline(settings: Settings, verbose: bool = False, progress: bool = True) -> RunOutcome:
-    instance = dg.DagsterInstance.get()
+    instance = _instance()
     defs = build_definitions(settings)
     ingest_job = defs.resolve_job_def("ingest_batch")
     refresh_job = defs.resolve_job_def("refresh_batch")

@@ -46,11 +46,14 @@ class Settings:
     boilerplate_min_share: float = 0.3
     boilerplate_exact_min_documents: int = 5
     boilerplate_exact_min_share: float = 0.05
+    boilerplate_min_domain_documents: int = 10  # below this, a domain gets page-level rules only
 
     # Named entities: spaCy model per language code; other languages are skipped.
     ner_models: dict[str, str] = field(default_factory=_default_ner_models)
     ner_batch_size: int = 256
-    ner_processes: int = 1
+    # Both cores by default: measured 1.8x on the NER step (bench/pipeline_ner.py);
+    # small batches stay in one process whatever this says.
+    ner_processes: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))
     ner_naive: bool = False  # benchmark baseline only: full spaCy pipeline, one call per paragraph
 
     # Aggregates

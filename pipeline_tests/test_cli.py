@@ -56,7 +56,7 @@ def test_later_batches_refresh_the_flags_of_earlier_ones(tmp_path):
     from pipeline.sample_corpus import generate_corpus
 
     corpus = tmp_path / "corpus"
-    generate_corpus(corpus, n_articles=30, seed=5, days=3)
+    generate_corpus(corpus, n_articles=60, seed=5, days=3)
     files = sorted(p for p in corpus.rglob("*") if p.is_file())
     landing, warehouse = tmp_path / "landing", tmp_path / "warehouse"
     env = {"DAGSTER_HOME": str(tmp_path / "home")}

@@ -9,7 +9,9 @@ of its domain's articles is that domain's furniture. Exact repeats are
 stronger evidence, so an exact key needs only ``exact_min_share`` of the
 domain's articles, but ``exact_min_documents`` of them, and does not apply to
 headings (sites reuse sub-headings such as "What happens next" in articles).
-Masking makes templated article lines collide ("Costs up 43 per cent ..."),
+Neither tier fires for a domain with fewer than ``min_domain_documents``
+articles: with four pages of a site, three sharing a templated line prove
+nothing. Masking makes templated article lines collide ("Costs up 43 per cent ..."),
 which is why the near tier asks for the larger share.
 Flags are applied, never deletions: the paragraph keeps its row with
 ``boilerplate_rule = "recurs_in_domain"``.
@@ -45,6 +47,10 @@ def domain_boilerplate(keys: pd.DataFrame, article_domains: pd.DataFrame, settin
     ``article_domains``: doc_id, domain of every extracted article.
     """
     rows = keys.merge(article_domains.dropna(subset=["domain"]), on="doc_id")
+    # thin evidence: a site with few articles yet says nothing about its furniture
+    articles_per_domain = article_domains.dropna(subset=["domain"]).groupby("domain")["doc_id"].nunique()
+    enough = articles_per_domain[articles_per_domain >= settings.boilerplate_min_domain_documents].index
+    rows = rows[rows["domain"].isin(enough)]
     near = domain_boilerplate_keys(
         rows.dropna(subset=["boilerplate_key"]).rename(columns={"boilerplate_key": "key"}),
         settings.boilerplate_min_documents, settings.boilerplate_min_share,

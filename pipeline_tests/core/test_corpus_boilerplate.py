@@ -12,7 +12,7 @@ from pipeline.core.corpus_boilerplate import (
 
 SETTINGS = SimpleNamespace(
     boilerplate_min_documents=3, boilerplate_min_share=0.3,
-    boilerplate_exact_min_documents=5, boilerplate_exact_min_share=0.05,
+    boilerplate_exact_min_documents=5, boilerplate_exact_min_share=0.05, boilerplate_min_domain_documents=4,
 )
 
 
@@ -79,3 +79,12 @@ def test_keys_mask_numbers_only_in_the_near_key():
     assert exact_key("1,234 comments") != exact_key("87 comments")
     assert exact_key("Sign  up NOW") == exact_key("sign up now")
     assert boilerplate_key("...") is None
+
+
+def test_a_domain_with_few_articles_gets_no_corpus_flags():
+    pages = {f"d{i}": [("paragraph", "Updated 2 hours ago"), ("paragraph", f"Story about topic {'abcdefgh'[i]}.")]
+             for i in range(4)}
+    paragraphs, articles = _corpus(pages)
+    assert not domain_boilerplate(paragraphs, articles[["doc_id", "domain"]], SETTINGS).empty
+    strict = SimpleNamespace(**{**vars(SETTINGS), "boilerplate_min_domain_documents": 10})
+    assert domain_boilerplate(paragraphs, articles[["doc_id", "domain"]], strict).empty
