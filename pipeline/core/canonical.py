@@ -62,8 +62,10 @@ Across the corpus (``resolve_corpus``):
    name ends with that word ("Kowalczyk" -> "Marta Kowalczyk"); not when two
    or more such people exist.
 4. A merged entity's label is the majority label of its mentions within the
-   winning class; its name and final id are those of its member with the
-   most mentions (ties: the longer, then alphabetically first name).
+   winning class; its name and final id are those of its most complete
+   member: the name with the most words ("Ines Carvalho" over "Carvalho",
+   however often the surname alone is used), then the most mentions, the
+   longer, the alphabetically first.
 Every document-level id keeps a row in ``entity_map`` pointing to its final
 id; ``previous`` (an earlier entity_map) carries ids no longer seen forward.
 
@@ -455,8 +457,8 @@ def _groups(entities: dict[str, dict], root) -> dict[str, dict]:
             size[entities[eid]["class"]] += entities[eid]["count"]
         cls = min(size, key=lambda c: (-size[c], c))
         in_class = [eid for eid in ids if entities[eid]["class"] == cls]
-        best = min(in_class, key=lambda i: (-entities[i]["count"], -len(entities[i]["name"]),
-                                            entities[i]["name"], i))
+        best = min(in_class, key=lambda i: (-len(re.findall(r"\w+", entities[i]["name"])), -entities[i]["count"],
+                                            -len(entities[i]["name"]), entities[i]["name"], i))
         labels = Counter()
         for eid in in_class:
             labels.update({lab: n for lab, n in entities[eid]["labels"].items() if label_class(lab) == cls})

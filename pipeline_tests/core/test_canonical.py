@@ -309,3 +309,10 @@ def test_counted_evidence_resolves_like_the_mentions_it_counts():
     pd.testing.assert_frame_equal(a[1], b[1])
     by_id = b[0].set_index("entity_id")
     assert by_id.loc[make_entity_id("ORG", "Rolls-Royce"), "final_entity_id"] == make_entity_id("ORG", "Rolls Royce")
+
+
+def test_corpus_name_is_the_most_complete_form_even_when_the_surname_is_commoner():
+    mentions = pd.DataFrame(rows("d1", "Ines Carvalho", "PERSON") + rows("d2", "Carvalho", "PERSON", count=10))
+    entity_map, _ = resolve_corpus(mentions)
+    assert set(entity_map["canonical_name"]) == {"Ines Carvalho"}
+    assert set(entity_map["final_entity_id"]) == {make_entity_id("PERSON", "Ines Carvalho")}
