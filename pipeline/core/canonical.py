@@ -60,7 +60,9 @@ Across the corpus (``resolve_corpus``):
    country) stay apart.
 3. A one-word person entity joins the one multi-word person entity whose
    name ends with that word ("Kowalczyk" -> "Marta Kowalczyk"); not when two
-   or more such people exist.
+   or more such people exist. (Applied before rule 2, whose counts then
+   include the surname mentions: a full name the model often tags as a place
+   joins the person its surname mentions make it.)
 4. A merged entity's label is the majority label of its mentions within the
    winning class; its name and final id are those of its most complete
    member: the name with the most words ("Ines Carvalho" over "Carvalho",
@@ -374,20 +376,26 @@ def resolve_corpus(mentions: pd.DataFrame, previous: pd.DataFrame | None = None
         if a != b:
             parent[b] = a
 
-    # 1-2: spelling variants, and minority classes joining the dominant one.
-    by_variant: dict[str, dict[str, list[str]]] = {}
+    def join_minority_classes(names: dict[str, tuple[str, str]], size: dict[str, int]) -> None:
+        """names: id -> (name, class); per spelling variant, small classes join the largest."""
+        by_variant: dict[str, dict[str, list[str]]] = {}
+        for key, (name, cls) in sorted(names.items()):
+            by_variant.setdefault(variant_key(name), {}).setdefault(cls, []).append(key)
+        for classes in by_variant.values():
+            totals = {cls: sum(size[i] for i in ids) for cls, ids in classes.items()}
+            top = min(totals, key=lambda cls: (-totals[cls], cls))
+            for cls, ids in classes.items():
+                if cls == top or totals[cls] * MINORITY_RATIO <= totals[top]:
+                    for key in ids:
+                        union(classes[top][0], key)
+
+    # 1: spelling variants within a class.
+    by_variant: dict[tuple[str, str], str] = {}
     for eid, e in sorted(entities.items()):
-        by_variant.setdefault(variant_key(e["name"]), {}).setdefault(e["class"], []).append(eid)
-    for classes in by_variant.values():
-        size = {cls: sum(entities[i]["count"] for i in ids) for cls, ids in classes.items()}
-        top = min(size, key=lambda cls: (-size[cls], cls))
-        for cls, ids in classes.items():
-            if cls == top or size[cls] * MINORITY_RATIO <= size[top]:
-                for eid in ids:
-                    union(classes[top][0], eid)
+        union(by_variant.setdefault((variant_key(e["name"]), e["class"]), eid), eid)
     groups = _groups(entities, root)
 
-    # 3: surnames.
+    # 3 (before 2): surnames.
     surname_owners: dict[str, set[str]] = {}
     for rid, g in groups.items():
         words = name_key(g["name"]).split()
@@ -398,6 +406,15 @@ def resolve_corpus(mentions: pd.DataFrame, previous: pd.DataFrame | None = None
             owners = surname_owners.get(variant_key(g["name"]), set())
             if len(owners) == 1:
                 union(next(iter(owners)), rid)
+    groups = _groups(entities, root)
+
+    # 2: minority classes join the dominant one, counted with what the surnames
+    # brought: "Ines Carvalho" tagged a place 12 times but named 144 times as a
+    # person is a person.
+    totals = Counter()
+    for eid, e in entities.items():
+        totals[root(eid)] += e["count"]
+    join_minority_classes({rid: (g["name"], g["class"]) for rid, g in groups.items()}, totals)
     groups = _groups(entities, root)
 
     rows = []

@@ -316,3 +316,11 @@ def test_corpus_name_is_the_most_complete_form_even_when_the_surname_is_commoner
     entity_map, _ = resolve_corpus(mentions)
     assert set(entity_map["canonical_name"]) == {"Ines Carvalho"}
     assert set(entity_map["final_entity_id"]) == {make_entity_id("PERSON", "Ines Carvalho")}
+
+
+def test_surname_evidence_decides_the_class_of_a_mislabelled_full_name():
+    mentions = pd.DataFrame(rows("d1", "Ines Carvalho", "PERSON") + rows("d2", "Ines Carvalho", "LOC", count=3)
+                            + rows("d3", "Carvalho", "PERSON", count=12))
+    entity_map, _ = resolve_corpus(mentions)
+    assert set(entity_map["final_entity_id"]) == {make_entity_id("PERSON", "Ines Carvalho")}
+    assert set(entity_map["label"]) == {"PERSON"}
