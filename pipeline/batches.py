@@ -78,8 +78,9 @@ def file_sha256(path: Path) -> str:
 
 
 def _new_batch_key(now: datetime, sequence: int) -> str:
-    # Sorts by claim time; the random suffix keeps concurrent claimers apart.
-    return f"{now:%Y%m%dT%H%M%S}-{sequence:04d}-{uuid.uuid4().hex[:8]}"
+    # Keys sort in claim order (later stages rely on "earlier batch" meaning a
+    # smaller key): the time, then the ledger's running count of batches.
+    return f"{now:%Y%m%dT%H%M%S}-{sequence:06d}-{uuid.uuid4().hex[:8]}"
 
 
 def _write_manifest(warehouse_dir: Path, batch: Batch) -> None:
@@ -118,10 +119,12 @@ def claim_new_files(landing_dir: Path, warehouse_dir: Path, files_per_batch: int
             seen_sha.setdefault(sha, rel_path)
 
         now = datetime.now(timezone.utc)
+        if known:  # a clock set back must not make a new batch sort before an old one
+            now = max(now, datetime.strptime(known[-1].key[:15], "%Y%m%dT%H%M%S").replace(tzinfo=timezone.utc))
         batches = []
         for sequence, start in enumerate(range(0, len(claimed), files_per_batch)):
             batch = Batch(
-                key=_new_batch_key(now, sequence),
+                key=_new_batch_key(now, len(known) + sequence),
                 created_at=now.isoformat(),
                 files=tuple(claimed[start : start + files_per_batch]),
             )

@@ -91,3 +91,13 @@ def test_sensor_claims_new_files_once(tmp_path, dagster_home):
         [copy_request] = again.run_requests
         [copy] = batches.load_batch(settings.warehouse_dir, copy_request.partition_key).files
         assert copy.duplicate_of == "a.html"
+
+
+def test_batch_keys_sort_in_claim_order_within_one_second(tmp_path):
+    landing, warehouse = tmp_path / "landing", tmp_path / "warehouse"
+    landing.mkdir()
+    keys = []
+    for i in range(5):
+        (landing / f"page{i}.html").write_text(f"<html><body><p>page {i}</p></body></html>")
+        keys += [b.key for b in batches.claim_new_files(landing, warehouse)]
+    assert len(keys) == 5 and keys == sorted(keys)
