@@ -1234,7 +1234,6 @@ def _comments(page: Page, view: ArticleView, css: str) -> str:
 
 
 def _body_html(page: Page, view: ArticleView, para_class: str = "", sections: bool = False) -> str:
-    outlet = view.outlet
     parts: list[str] = ['<section class="body-section">'] if sections else []
     in_list = False
     paragraphs_seen = 0

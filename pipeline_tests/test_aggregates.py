@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import math
-import shutil
 from itertools import combinations
 
 import dagster as dg

@@ -38,7 +38,6 @@ holding a ids of one entity and b of the other).
 """
 from __future__ import annotations
 
-import math
 from collections import Counter
 
 import numpy as np
