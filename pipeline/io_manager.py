@@ -90,8 +90,3 @@ class ParquetIOManager(dg.UPathIOManager):
         if lineage is not None:
             metadata["dagster/column_lineage"] = lineage
         return metadata
-
-
-@dg.io_manager(config_schema={"base_path": str})
-def parquet_io_manager(init_context) -> ParquetIOManager:
-    return ParquetIOManager(init_context.resource_config["base_path"])
