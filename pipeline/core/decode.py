@@ -85,6 +85,38 @@ def _try_decode(content: bytes, encoding: str | None) -> str | None:
         return None
 
 
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+
+
+def _repair_as_cp1252(error: UnicodeDecodeError) -> tuple[str, int]:
+    stray = error.object[error.start:error.end]
+    return stray.decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error("news_pipeline_cp1252", _repair_as_cp1252)
+
+
+def mostly_utf8(content: bytes) -> str | None:
+    """UTF-8 text with its few stray bytes repaired, if UTF-8 is the page's majority encoding.
+
+    A page that is valid UTF-8 but for a few bytes (a pasted cp1252 quote, a
+    truncated character) must not be re-decoded whole in a single-byte code
+    page: that turns every other non-ASCII character into mojibake. The
+    evidence is the count of well-formed multi-byte sequences against the
+    non-ASCII bytes outside them; legacy-encoded text almost never forms such
+    sequences by chance. Stray bytes are read as windows-1252 (the commonest
+    source of them), undefined ones as U+FFFD.
+    """
+    valid = _UTF8_SEQUENCE.findall(content)
+    stray = len(_NON_ASCII.findall(content)) - sum(len(sequence) for sequence in valid)
+    if not valid or stray >= len(valid):
+        return None
+    return content.decode("utf-8", errors="news_pipeline_cp1252")
+
+
 def _detect(content: bytes) -> tuple[str, str] | None:
     best = from_bytes(content[:DETECTION_SAMPLE_BYTES]).best()
     if best is None:
@@ -110,6 +142,9 @@ def decode_bytes(content: bytes, declared_charset: str | None, is_html: bool) ->
     if b"\x00" in content:
         raise Unusable("binary_content", "NUL bytes in a document without a UTF-16/32 byte-order mark")
     text = _try_decode(content, "utf-8")
+    if text is not None:
+        return text, "utf-8"
+    text = mostly_utf8(content)
     if text is not None:
         return text, "utf-8"
     candidates = [declared]

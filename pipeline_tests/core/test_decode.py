@@ -1,4 +1,5 @@
 import codecs
+import re
 import hashlib
 from datetime import datetime, timezone
 
@@ -158,3 +159,50 @@ def test_normalise_charset():
     assert normalise_charset("gb2312") == "gb18030"
     assert normalise_charset("x-no-such-charset") is None
     assert normalise_charset(None) is None
+
+
+def test_utf8_page_with_a_few_stray_bytes_stays_utf8():
+    # Valid UTF-8 but for a pasted windows-1252 dash and quotes: the page must
+    # not be re-decoded whole in a single-byte code page (mojibake everywhere).
+    content = page(SMART + RUSSIAN).encode() + b"<p>A \x96 dash and \x93smart\x94 quotes</p>"
+    doc = decode(content, declared="utf-8")
+    assert doc.encoding == "utf-8"
+    assert SMART in doc.text and RUSSIAN in doc.text
+    assert "A \u2013 dash and \u201csmart\u201d quotes" in doc.text
+
+
+def test_stray_bytes_without_a_declaration_stay_utf8_too():
+    doc = decode(page(JAPANESE * 3).encode() + b"<p>broken \xff byte</p>")
+    assert doc.encoding == "utf-8"
+    assert JAPANESE in doc.text
+
+
+def test_legacy_page_is_not_taken_for_mostly_utf8():
+    # No well-formed UTF-8 sequence at all: the single-byte decoding stands.
+    doc = decode(page(RUSSIAN * 3).encode("cp1251"), declared="windows-1251")
+    assert doc.encoding == "cp1251"
+    assert RUSSIAN in doc.text
+
+
+# Double-encoded UTF-8 read as windows-1252 ("Ã©", "â€™") and a no-break space gone wrong.
+MOJIBAKE = re.compile("Ã[\u0080-\u00bf]|â€|Â\u00a0")
+
+
+def test_no_harness_page_decodes_to_mojibake():
+    import gzip
+
+    from pipeline_tests.conftest import require_shared
+
+    corpora = require_shared("corpora")
+    files = [
+        *(corpora / "trafilatura-eval-dev" / "pages").glob("*.gz"),
+        *(corpora / "article-extraction-benchmark-dev" / "html").glob("*.gz"),
+        *(corpora / "fundus-dev").rglob("*.html.gz"),
+    ]
+    assert len(files) > 300
+    suspicious = []
+    for path in files:
+        text = decode(gzip.decompress(path.read_bytes())).text
+        if len(MOJIBAKE.findall(text)) > 3 or text.count("\ufffd") > 0.001 * len(text):
+            suspicious.append(path.name)
+    assert suspicious == []
