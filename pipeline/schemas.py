@@ -46,6 +46,12 @@ TABLES: dict[str, pa.Schema] = {
         ("n_paragraphs", pa.int32(), "Paragraphs extracted, boilerplate included"),
         ("n_boilerplate_paragraphs", pa.int32(), "Paragraphs flagged as boilerplate"),
         ("batch", pa.string(), "Ingestion batch"),
+        (
+            "published_utc_offset_minutes",
+            pa.int32(),
+            "UTC offset the page states with its publication time (published_at + offset = local time as published);"
+            " null when it states none",
+        ),
     ),
     "paragraphs": _schema(
         ("doc_id", pa.string(), "Document id"),
@@ -122,6 +128,7 @@ LINEAGE: dict[str, dict[str, list[tuple[str, str]]]] = {
         "title": [("documents", "html")],
         "authors": [("documents", "html")],
         "published_at": [("documents", "html")],
+        "published_utc_offset_minutes": [("documents", "html")],
         "language": [("documents", "html")],
         "text": [("paragraphs", "text"), ("paragraphs", "is_boilerplate")],
         "fetched_at": [("documents", "fetched_at")],

@@ -118,6 +118,7 @@ def finish_article(
 
     ``extra_words``: main-text words kept outside the paragraphs (a title heading moved to Article.title).
     """
+    article.paragraphs = [p for p in article.paragraphs if _clean_paragraph(p)]
     flag_line_rules(article.paragraphs)
     flag_paywall_blocks(article.paragraphs)
     flag_repeats_within_document(article.paragraphs)
@@ -131,6 +132,17 @@ def finish_article(
 
 
 # --- paragraphs -------------------------------------------------------------
+
+def clean_paragraph_text(text: str) -> str:
+    """No leading, trailing or repeated layout whitespace; a line break the text really has stays one "\n"."""
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def _clean_paragraph(paragraph: Paragraph) -> bool:
+    paragraph.text = clean_paragraph_text(paragraph.text)
+    return bool(paragraph.text)
+
 
 def body_paragraphs(body, captions: dict[str, str] | None = None) -> list[Paragraph]:
     _graphics_to_captions(body, captions or {})
@@ -564,6 +576,7 @@ def parse_iso_datetime(raw: str) -> datetime | None:
         return None
 
 
+_HANDLE_SUFFIX = re.compile(r"\s*[(\[][^()\[\]]{0,40}[)\]]")  # "Jane Doe (jd)", "Max Muster [mm/dpa]"
 _SLUG = re.compile(r"^[a-z]+(?:[-._][a-z]+)+$")
 
 
@@ -575,6 +588,7 @@ def clean_authors(raw: str | None) -> list[str]:
     authors: list[str] = []
     desks: list[str] = []
     for part in re.split(r";|\|", raw or ""):
+        part = _HANDLE_SUFFIX.sub("", part)
         part = _BYLINE_PREFIX.sub("", part).strip(" ,.-–—")
         for name in _NAME_JOINER.split(part):
             name = _BYLINE_PREFIX.sub("", name).strip(" ,.-–—")

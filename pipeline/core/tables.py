@@ -299,7 +299,14 @@ def _article_row(doc_id: str, doc: DecodedDocument, article: Article, batch_key:
         "n_paragraphs": len(article.paragraphs),
         "n_boilerplate_paragraphs": sum(p.is_boilerplate for p in article.paragraphs),
         "batch": batch_key,
+        "published_utc_offset_minutes": _offset_minutes(article.published_at),
     }
+
+
+def _offset_minutes(value: datetime | None) -> int | None:
+    """The offset a page states with its time; a naive value (a date alone) states none."""
+    offset = value.utcoffset() if value is not None else None
+    return None if offset is None else int(offset.total_seconds() // 60)
 
 
 def _paragraph_rows(doc_id: str, article: Article, settings: Settings, batch_key: str) -> list[dict]:

@@ -95,6 +95,8 @@ def test_authors_without_by_or_job_title(article):
         ("By Jane Doe; Transport Correspondent", ["Jane Doe"]),
         ("Von Max Muster, Redakteur", ["Max Muster"]),
         ("Par Marie Dupont; Marie Dupont", ["Marie Dupont"]),
+        ("Jane Doe (jd); Max Muster [mm]", ["Jane Doe", "Max Muster"]),
+        ("Hans Meier (hm) und Eva Roth (er)", ["Hans Meier", "Eva Roth"]),
         (None, []),
     ],
 )
@@ -293,3 +295,42 @@ def test_every_benchmark_page_yields_an_article(aeb_dir):
     for key, entry in gold.items():
         html = gzip.open(aeb_dir / "html" / f"{key}.html.gz").read().decode("utf-8", errors="replace")
         assert extract_article(html, entry["url"], Settings()).text
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("  Hello \t  world \u00a0 again  ", "Hello world again"),
+        ("first line  \n\n\n   second line\r\n", "first line\nsecond line"),
+        (" \n \t ", ""),
+    ],
+)
+def test_clean_paragraph_text(raw, expected):
+    assert extract.clean_paragraph_text(raw) == expected
+
+
+def test_paragraph_text_has_no_layout_whitespace():
+    body = "".join(
+        f"<p>\n      Paragraph {n} says   the harbour board\n        met on Tuesday and agreed the plan for the"
+        f" new access lane<br>after a long consultation.   </p>" for n in range(4)
+    )
+    article = extract_article(_page("<title>Harbour plan</title>", body), None, Settings())
+    assert article.paragraphs
+    for paragraph in article.paragraphs:
+        text = paragraph.text
+        assert text == text.strip() and "  " not in text and "\n\n" not in text and "\t" not in text
+
+
+def test_real_pages_have_clean_paragraph_text(aeb_dir):
+    gold = json.loads((aeb_dir / "ground-truth.json").read_text())
+    checked = 0
+    for key in sorted(gold)[:20]:
+        html = gzip.open(aeb_dir / "html" / f"{key}.html.gz").read().decode("utf-8", errors="replace")
+        try:
+            article = extract_article(html, gold[key]["url"], Settings())
+        except Unusable:
+            continue
+        for paragraph in article.paragraphs:
+            assert paragraph.text == extract.clean_paragraph_text(paragraph.text)
+            checked += 1
+    assert checked > 100

@@ -2,6 +2,8 @@
 import io
 import tracemalloc
 
+import pandas as pd
+
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -59,3 +61,36 @@ def test_a_large_warc_is_parsed_in_flat_memory(tmp_path):
     documents = read_table(warehouse, "documents", ["doc_id", "source_path", "n_bytes"])
     assert len(documents) == RECORDS and documents["n_bytes"].min() > len(FILLER)
     assert documents["source_path"].str.match(r"crawl\.warc\.gz#\d+$").all()
+
+
+def _dated_page(head: str) -> str:
+    body = "".join(
+        f"<p>Paragraph {n}: the ferry operator said the new timetable would start in May after talks with "
+        f"the island council, residents and the harbour board.</p>" for n in range(4)
+    )
+    return f"<html lang='en'><head><title>Ferry timetable</title>{head}</head><body><article>{body}</article></body></html>"
+
+
+def test_the_stated_utc_offset_is_kept_beside_the_utc_time(tmp_path):
+    landing, warehouse = tmp_path / "landing", tmp_path / "warehouse"
+    landing.mkdir()
+    (landing / "late.html").write_text(_dated_page(
+        '<meta property="article:published_time" content="2024-03-06T00:50:00+02:00">'))
+    (landing / "utc.html").write_text(_dated_page(
+        '<meta property="article:published_time" content="2024-03-06T09:00:00Z">'))
+    (landing / "undated.html").write_text(_dated_page(""))
+    settings = Settings(landing_dir=landing, warehouse_dir=warehouse)
+    [batch] = claim_new_files(landing, warehouse)
+    sinks = {table: StagedTable(warehouse, table, batch.key) for table in PARSED_TABLES}
+    parse_batch(landing, batch, settings, sinks=sinks)
+    for sink in sinks.values():
+        sink.close().path.rename(sink.path.parent / f"{batch.key}.parquet")
+
+    articles = read_table(warehouse, "extracted_articles").set_index("source_path")
+    late = articles.loc["late.html"]
+    assert str(late["published_at"]) == "2024-03-05 22:50:00+00:00"  # UTC crosses midnight
+    assert late["published_utc_offset_minutes"] == 120
+    local = late["published_at"] + pd.Timedelta(minutes=int(late["published_utc_offset_minutes"]))
+    assert local.date().isoformat() == "2024-03-06"  # the day as published
+    assert articles.loc["utc.html", "published_utc_offset_minutes"] == 0
+    assert pd.isna(articles.loc["undated.html", "published_utc_offset_minutes"])
