@@ -29,6 +29,8 @@ TABLES: dict[str, pa.Schema] = {
         ("media_type", pa.string(), "html or text"),
         ("encoding", pa.string(), "Character encoding used to decode the bytes"),
         ("batch", pa.string(), "Ingestion batch (Dagster partition) the document arrived in"),
+        ("ingest_warnings", pa.list_(pa.string()),
+         "What was wrong but salvaged when reading the record (e.g. bad_warc_date); empty when nothing"),
     ),
     "articles": _schema(
         ("doc_id", pa.string(), "Document id (documents.doc_id)"),

@@ -55,6 +55,7 @@ class DecodedDocument:
     content_sha256: str  # of the decoded text as UTF-8: same text, same hash, whatever the encoding
     n_bytes: int  # size of the raw content
     encoding: str  # Python codec name actually used
+    ingest_warnings: tuple[str, ...] = ()  # carried from RawDocument
 
 
 def normalise_charset(label: str | None) -> str | None:
@@ -235,4 +236,5 @@ def decode_document(raw: RawDocument, settings: Settings) -> DecodedDocument:
         content_sha256=hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest(),
         n_bytes=n_bytes,
         encoding=encoding,
+        ingest_warnings=tuple(raw.ingest_warnings),
     )

@@ -34,12 +34,18 @@ REJECTION_REASONS: dict[str, str] = {
     "decompression_limit": "decompressing went past max_decompressed_bytes (likely a decompression bomb); stopped there",
     "too_large": "a document is larger than max_document_bytes",
     "truncated_warc": "a WARC/ARC file ends inside a record",
-    "malformed_warc_record": "a WARC/ARC record has an unparseable header, HTTP header or WARC-Date",
+    "malformed_warc_record": "a WARC/ARC record has an unparseable header or HTTP header",
     "too_deeply_nested": "HTML elements nest deeper than max_html_depth",
     "unsupported_file_type": "the file name has none of the supported suffixes",
     "unsafe_path": "the path leads outside the landing directory",
     "file_vanished": "the file disappeared between listing and reading",
     "read_error": "the file could not be read (permissions, I/O error, not a regular file)",
+}
+
+# Problems that cost a document a field, not the document: listed in
+# documents.ingest_warnings.
+INGEST_WARNINGS: dict[str, str] = {
+    "bad_warc_date": "the record's WARC-Date (ARC date) is missing or unparseable; fetched_at falls back to the file's modification time",
 }
 
 SINGLE_SUFFIXES = {".html": "html", ".htm": "html", ".xhtml": "html", ".txt": "text"}
@@ -187,13 +193,25 @@ def _gunzip_capped(path: Path, settings: Settings) -> bytes:
 # ---------------------------------------------------------------- WARC / ARC
 
 def parse_warc_date(value: str | None) -> datetime:
-    """WARC-Date (ISO 8601, UTC) as an aware datetime; ValueError if invalid."""
+    """WARC-Date (ISO 8601, UTC) as an aware datetime; ValueError if invalid.
+
+    Lenient only where the reading is unambiguous: a trailing ``Z`` and a
+    ``-0700``-style offset are accepted; a date such as ``2008-10-294`` is not.
+    """
     if not value:
         raise ValueError("missing WARC-Date")
     parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
     return parsed.astimezone(timezone.utc)
+
+
+def _record_date(value: str | None) -> tuple[datetime | None, tuple[str, ...]]:
+    """A record's date, or None with a ``bad_warc_date`` warning: a bad date loses the date, not the page."""
+    try:
+        return parse_warc_date(value), ()
+    except ValueError:
+        return None, ("bad_warc_date",)
 
 
 def _target_uri(value: str | None) -> str | None:
@@ -308,10 +326,7 @@ def _warc_record(record: WarcRecord, source: str, settings: Settings, stats: Cou
     consumed = len(block) + record.reader.consume()
     if consumed < record.content_length:
         return Rejection(source, "truncated_warc", f"record has {consumed} of {record.content_length} bytes")
-    try:
-        fetched_at = parse_warc_date(record.headers.get("WARC-Date"))
-    except ValueError as exc:
-        return Rejection(source, "malformed_warc_record", f"bad WARC-Date: {exc}")
+    fetched_at, warnings = _record_date(record.headers.get("WARC-Date"))
     url = _target_uri(record.headers.get("WARC-Target-URI"))
     oversize = record.content_length > limit
 
@@ -335,12 +350,12 @@ def _warc_record(record: WarcRecord, source: str, settings: Settings, stats: Cou
         if not 200 <= status < 300 or status == 204:
             stats["skipped_http_status"] += 1
             return None
-    return _html_document(source, url, fetched_at, media, charset, body, oversize, settings, stats)
+    return _html_document(source, url, fetched_at, media, charset, body, oversize, settings, stats, warnings)
 
 
 def _html_document(
-    source: str, url: str | None, fetched_at: datetime, media: str, charset: str | None,
-    body: bytes, oversize: bool, settings: Settings, stats: Counter,
+    source: str, url: str | None, fetched_at: datetime | None, media: str, charset: str | None,
+    body: bytes, oversize: bool, settings: Settings, stats: Counter, warnings: tuple[str, ...] = (),
 ) -> RawDocument | Rejection | None:
     is_html = media in HTML_MEDIA_TYPES or (media in SNIFFED_MEDIA_TYPES and _looks_like_html(body))
     if not is_html:
@@ -349,7 +364,7 @@ def _html_document(
     if oversize or len(body) > settings.max_document_bytes:
         return Rejection(source, "too_large", f"HTML payload > max_document_bytes {settings.max_document_bytes}")
     return RawDocument(source_path=source, content=body, media_type="html", url=url,
-                       fetched_at=fetched_at, declared_charset=charset)
+                       fetched_at=fetched_at, declared_charset=charset, ingest_warnings=warnings)
 
 
 def _read_arc(path: Path, rel_path: str, settings: Settings, stats: Counter) -> Iterator[RawDocument | Rejection]:
@@ -391,10 +406,7 @@ def _arc_record(record, source: str, settings: Settings, stats: Counter) -> RawD
     if not wanted:
         stats["skipped_non_html" if record.rec_type == "response" else f"skipped_warc_{record.rec_type}"] += 1
         return None
-    try:
-        fetched_at = parse_warc_date(record.rec_headers.get_header("WARC-Date"))
-    except ValueError as exc:
-        return Rejection(source, "malformed_warc_record", f"bad date: {exc}")
+    fetched_at, warnings = _record_date(record.rec_headers.get_header("WARC-Date"))
     status = record.http_headers.get_statuscode()
     if not (status.isdigit() and 200 <= int(status) < 300 and int(status) != 204):
         stats["skipped_http_status"] += 1
@@ -406,4 +418,5 @@ def _arc_record(record, source: str, settings: Settings, stats: Counter) -> RawD
         if key.strip().lower() == "charset":
             charset = value.strip().strip("\"'") or None
     url = _target_uri(record.rec_headers.get_header("WARC-Target-URI"))
-    return _html_document(source, url, fetched_at, _mime(content_type), charset, body, False, settings, stats)
+    return _html_document(source, url, fetched_at, _mime(content_type), charset, body, False, settings, stats,
+                          warnings)

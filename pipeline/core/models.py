@@ -20,6 +20,7 @@ class RawDocument:
     url: str | None = None
     fetched_at: datetime | None = None  # timezone-aware (UTC) when known
     declared_charset: str | None = None  # e.g. from a WARC record's HTTP header
+    ingest_warnings: tuple[str, ...] = ()  # codes from ingest.INGEST_WARNINGS: a field was lost, not the page
 
 
 @dataclass(frozen=True)

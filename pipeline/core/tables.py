@@ -271,6 +271,7 @@ def _document_row(doc: DecodedDocument, batch_key: str) -> dict:
         "media_type": doc.media_type,
         "encoding": doc.encoding,
         "batch": batch_key,
+        "ingest_warnings": list(doc.ingest_warnings),
     }
 
 

@@ -13,6 +13,7 @@ from warcio.warcwriter import WARCWriter
 
 from pipeline.core.decode import decode_document
 from pipeline.core.ingest import (
+    INGEST_WARNINGS,
     REJECTION_REASONS,
     SUPPORTED_SUFFIXES,
     file_kind,
@@ -155,9 +156,32 @@ def test_bad_record_does_not_stop_the_file(tmp_path):
                 f"https://example.com/{n}", "response", payload=io.BytesIO(body),
                 http_headers=html_response(body), warc_headers_dict={"WARC-Date": date}))
     items = documents(tmp_path, "mixed.warc")
-    assert [getattr(i, "reason", "ok") for i in items] == ["ok", "malformed_warc_record", "ok"]
+    # a bad date loses the date, not the page
+    assert [getattr(i, "reason", "ok") for i in items] == ["ok", "ok", "ok"]
     assert items[1].source_path.startswith("mixed.warc#")
+    assert items[1].fetched_at is None and items[1].ingest_warnings == ("bad_warc_date",)
     assert items[2].url == "https://example.com/2"
+
+
+def _warc_with_dates(path: Path, dates: list[str]) -> None:
+    with open(path, "wb") as out:
+        writer = WARCWriter(out, gzip=str(path).endswith(".gz"))
+        for n, date in enumerate(dates):
+            body = f"<html><head><title>Page {n}</title></head><body><p>story {n}</p></body></html>".encode()
+            writer.write_record(writer.create_warc_record(
+                f"http://example.org/{n}", "response", payload=io.BytesIO(body),
+                http_headers=html_response(body), warc_headers_dict={"WARC-Date": date}))
+
+
+def test_clueweb_style_bad_date_keeps_the_page(tmp_path):
+    _warc_with_dates(tmp_path / "clueweb.warc.gz", ["2008-10-294T05:21:46-0700", "2008-10-29T05:21:46-0700"])
+    bad, good = documents(tmp_path, "clueweb.warc.gz")
+    assert isinstance(bad, RawDocument) and b"story 0" in bad.content
+    assert bad.fetched_at is None and "bad_warc_date" in bad.ingest_warnings
+    assert isinstance(good, RawDocument) and good.ingest_warnings == ()
+    assert good.fetched_at.isoformat() == "2008-10-29T12:21:46+00:00"
+    assert "bad_warc_date" in INGEST_WARNINGS
+    assert decode_document(bad, SETTINGS).ingest_warnings == ("bad_warc_date",)
 
 
 def test_good_arc(hostile):
