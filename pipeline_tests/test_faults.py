@@ -32,6 +32,11 @@ def _snapshot(warehouse) -> dict[str, pd.DataFrame]:
     return tables
 
 
+def _progress(warehouse) -> tuple[int, int]:
+    """Claimed batches and written table files so far."""
+    return (len(list(batches.ledger_dir(warehouse).glob("*.json"))), len(list(warehouse.rglob("*.parquet"))))
+
+
 def _start(landing, warehouse, home) -> subprocess.Popen:
     env = {**os.environ, "DAGSTER_HOME": str(home), "NEWS_FILES_PER_BATCH": "4"}
     return subprocess.Popen(
@@ -51,11 +56,18 @@ def test_sigkill_at_random_moments_then_rerun_equals_uninterrupted_run(sample_la
 
     killed = tmp_path / "killed"
     home = tmp_path / "home-killed"
+    per_batch = duration / len(batches.load_batches(reference))
     rng = random.Random(20261125)
     kills = 0
     for _ in range(4):
+        # Kill at a moment tied to the run's own progress, not to the clock: the
+        # first round right after its claim, later ones once the run has written
+        # a new table file, then a random fraction of one batch's time.
+        before = _progress(killed)
         process = _start(sample_landing, killed, home)
-        time.sleep(rng.uniform(0.1, 0.9) * duration)
+        while process.poll() is None and _progress(killed) == before:
+            time.sleep(0.02)
+        time.sleep(rng.uniform(0.0, 0.5) * per_batch)
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
             kills += 1
