@@ -5,6 +5,9 @@ atomically under a file lock, so two processes never claim the same file.
 A batch key is also the Dagster partition key of the per-batch tables.
 A file is new when its (path, size, mtime) is unknown; a new file whose bytes
 (sha256) were already claimed is recorded as a duplicate, never ingested twice.
+An entry that is not a readable file (see ``core.landing.scan_landing``) is
+claimed with its problem, so it becomes a rejection instead of a silent skip;
+paths are kept with surrogate escapes (lossless in the JSON manifests).
 """
 from __future__ import annotations
 
@@ -12,13 +15,13 @@ import hashlib
 import json
 import os
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from filelock import FileLock
 
-from pipeline.core.ingest import list_landing_files
+from pipeline.core.landing import display_path, open_regular, scan_landing
 
 LEDGER_DIR = "_batches"
 
@@ -30,6 +33,8 @@ class ClaimedFile:
     mtime_ns: int
     sha256: str
     duplicate_of: str | None = None  # earlier claimed path with the same bytes
+    problem: str | None = None  # rejection reason of an entry that is not a readable file
+    detail: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,7 +76,7 @@ def load_batch(warehouse_dir: Path, key: str) -> Batch:
 
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
+    with open_regular(path) as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
@@ -92,30 +97,48 @@ def _write_manifest(warehouse_dir: Path, batch: Batch) -> None:
     os.replace(tmp, target)
 
 
+@dataclass
+class Claim:
+    batches: list[Batch] = field(default_factory=list)
+    hidden: list[str] = field(default_factory=list)  # hidden entries of the landing dir, skipped by design
+
+
 def claim_new_files(landing_dir: Path, warehouse_dir: Path, files_per_batch: int = 2_000) -> list[Batch]:
     """Claim every landing file not claimed before into new batches; return them."""
+    return claim_landing(landing_dir, warehouse_dir, files_per_batch).batches
+
+
+def claim_landing(landing_dir: Path, warehouse_dir: Path, files_per_batch: int = 2_000) -> Claim:
+    """Claim every landing entry not claimed before into new batches; also name the hidden ones skipped."""
     landing_dir = Path(landing_dir)
     with ledger_lock(warehouse_dir):
         known = load_batches(warehouse_dir)
-        seen_stat = {(f.path, f.size, f.mtime_ns) for b in known for f in b.files}
+        seen_stat = {(f.path, f.size, f.mtime_ns) for b in known for f in b.files if not f.problem}
+        seen_problem = {(f.path, f.size, f.mtime_ns, f.problem) for b in known for f in b.files if f.problem}
         seen_sha = {f.sha256: f.path for b in known for f in b.files if f.sha256}
-        seen_path_sha = {(f.path, f.sha256) for b in known for f in b.files}
+        seen_path_sha = {(f.path, f.sha256) for b in known for f in b.files if f.sha256}
         claimed: list[ClaimedFile] = []
-        for rel_path in list_landing_files(landing_dir):
-            full = landing_dir / rel_path
-            try:
-                stat = full.stat()
-                if (rel_path, stat.st_size, stat.st_mtime_ns) in seen_stat:
+        scan = scan_landing(landing_dir)
+        for entry in scan.entries:
+            rel_path, problem, detail = entry.path, entry.problem, entry.detail
+            if problem is None:
+                if (rel_path, entry.size, entry.mtime_ns) in seen_stat:
                     continue
-                sha = file_sha256(full)
-            except OSError:
-                # Vanished since listing: the next listing will not see it either.
+                try:
+                    sha = file_sha256(landing_dir / rel_path)
+                except FileNotFoundError:
+                    continue  # vanished since listing: the next listing will not see it either
+                except OSError as exc:
+                    problem, detail = "read_error", display_path(f"{type(exc).__name__}: {exc.strerror or exc}")
+            if problem is not None:
+                if (rel_path, entry.size, entry.mtime_ns, problem) not in seen_problem:
+                    claimed.append(ClaimedFile(rel_path, entry.size, entry.mtime_ns, "", problem=problem, detail=detail))
                 continue
             if (rel_path, sha) in seen_path_sha:
                 continue  # touched or rewritten with the same bytes: nothing new
             # empty files share one hash but are not copies of each other: each gets its own rejection
-            duplicate_of = seen_sha.get(sha) if stat.st_size else None
-            claimed.append(ClaimedFile(rel_path, stat.st_size, stat.st_mtime_ns, sha, duplicate_of=duplicate_of))
+            duplicate_of = seen_sha.get(sha) if entry.size else None
+            claimed.append(ClaimedFile(rel_path, entry.size, entry.mtime_ns, sha, duplicate_of=duplicate_of))
             seen_sha.setdefault(sha, rel_path)
 
         now = datetime.now(timezone.utc)
@@ -130,4 +153,4 @@ def claim_new_files(landing_dir: Path, warehouse_dir: Path, files_per_batch: int
             )
             _write_manifest(warehouse_dir, batch)
             batches.append(batch)
-        return batches
+        return Claim(batches, scan.hidden)

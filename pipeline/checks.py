@@ -8,7 +8,10 @@ import dagster as dg
 import pandas as pd
 
 from pipeline.core.ingest import REJECTION_REASONS
+from pipeline.core.landing import LANDING_REASONS
 from pipeline.core.tables import EXTRACTION_REASONS
+
+KNOWN_REASONS = {**REJECTION_REASONS, **EXTRACTION_REASONS, **LANDING_REASONS}
 
 
 def articles_are_unique_and_non_empty(articles: pd.DataFrame) -> dg.AssetCheckResult:
@@ -26,7 +29,7 @@ def articles_are_unique_and_non_empty(articles: pd.DataFrame) -> dg.AssetCheckRe
 
 
 def rejections_have_known_reasons(rejected: pd.DataFrame) -> dg.AssetCheckResult:
-    known = set(REJECTION_REASONS) | set(EXTRACTION_REASONS)
+    known = set(KNOWN_REASONS)
     unknown = sorted(set(rejected["reason"]) - known)
     return dg.AssetCheckResult(
         asset_key="rejected_documents",

@@ -49,8 +49,12 @@ def command_run(args) -> int:
     from pipeline.summary import summarise
 
     print(summarise(settings.warehouse_dir))
+    if outcome.hidden:
+        print(f"\n{outcome.skipped_hidden()}")
     if outcome.failed:
         print(f"\nerror: {len(outcome.failed)} run(s) failed: {', '.join(outcome.failed)}", file=sys.stderr)
+        for key, message in outcome.errors.items():
+            print(f"  {key}: {message}", file=sys.stderr)
         print("See the run logs in the Dagster UI (make ui) for the failing step.", file=sys.stderr)
         return 1
     print(f"\n{outcome.describe()}")

@@ -16,11 +16,15 @@ ENTITY_BATCH_TABLES = [
 BATCH_TABLES = PARSE_TABLES + FINAL_TABLES + ENTITY_BATCH_TABLES
 # The order a batch's refresh writes its tables in (see refresh.interrupted_batches).
 REFRESH_WRITE_ORDER = [[table] for table in FINAL_TABLES + ENTITY_BATCH_TABLES[:1]] + [ENTITY_BATCH_TABLES[1:]]
+# Per-batch account of the landing files (an output of the parse step; see landing_files)
+LANDING_BATCH_TABLES = ["landing_file_batches"]
+BATCH_RUN_TABLES = BATCH_TABLES + BOILERPLATE_TABLES + LANDING_BATCH_TABLES
+LANDING_TABLES = ["landing_files"]
 AGGREGATE_TABLES = ["entity_aliases", "entity_pairs", "entities", "entity_daily", "entity_trends", "entity_chart"]
 
 ingest_batch_job = dg.define_asset_job(
     "ingest_batch",
-    selection=dg.AssetSelection.assets(*BATCH_TABLES, *BOILERPLATE_TABLES),
+    selection=dg.AssetSelection.assets(*BATCH_RUN_TABLES),
     partitions_def=batch_partitions,
     description="Parse one batch of landing files and recognise its entities.",
 )
@@ -34,6 +38,6 @@ refresh_batch_job = dg.define_asset_job(
 
 aggregates_job = dg.define_asset_job(
     "rebuild_aggregates",
-    selection=dg.AssetSelection.assets(*AGGREGATE_TABLES),
-    description="Rebuild the corpus-wide entity tables and chart.",
+    selection=dg.AssetSelection.assets(*AGGREGATE_TABLES, *LANDING_TABLES),
+    description="Rebuild the corpus-wide entity tables and chart, and the landing_files account.",
 )

@@ -17,7 +17,9 @@ from tqdm import tqdm
 
 from pipeline import batches, warehouse
 from pipeline.definitions import build_definitions
+from pipeline.core.landing import printable
 from pipeline.jobs import AGGREGATE_TABLES, BATCH_TABLES, REFRESH_WRITE_ORDER
+from pipeline.landing_files import landing_files_stale
 from pipeline.partitions import batch_partitions
 from pipeline.refresh import stale_batches
 from pipeline.settings import Settings
@@ -30,6 +32,17 @@ class RunOutcome:
     refreshed: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     aggregates_rebuilt: bool = False
+    hidden: list[str] = field(default_factory=list)  # hidden landing entries, skipped by design
+    errors: dict[str, str] = field(default_factory=dict)  # failed run -> what failed
+
+    def skipped_hidden(self, shown: int = 20) -> str:
+        """The hidden entries the run skipped, by name (escaped), one per line."""
+        if not self.hidden:
+            return ""
+        names = [f"  {printable(name)}" for name in self.hidden[:shown]]
+        more = [f"  ... and {len(self.hidden) - shown} more"] if len(self.hidden) > shown else []
+        return "\n".join([f"Skipped {len(self.hidden)} hidden landing entries (names starting with '.'):",
+                          *names, *more])
 
     def describe(self) -> str:
         if not self.processed and not self.refreshed and not self.aggregates_rebuilt:
@@ -90,9 +103,8 @@ def run_pipeline(settings: Settings, verbose: bool = False, progress: bool = Tru
 
     run_lock = batches.ledger_dir(settings.warehouse_dir) / ".run.lock"
     with FileLock(str(run_lock)):
-        outcome.new_batches = [
-            b.key for b in batches.claim_new_files(settings.landing_dir, settings.warehouse_dir, settings.files_per_batch)
-        ]
+        claim = batches.claim_landing(settings.landing_dir, settings.warehouse_dir, settings.files_per_batch)
+        outcome.new_batches, outcome.hidden = [b.key for b in claim.batches], claim.hidden
         all_keys = [b.key for b in batches.load_batches(settings.warehouse_dir)]
         known = set(instance.get_dynamic_partitions(batch_partitions.name))
         missing = [key for key in all_keys if key not in known]
@@ -104,20 +116,40 @@ def run_pipeline(settings: Settings, verbose: bool = False, progress: bool = Tru
             result = ingest_job.execute_in_process(
                 partition_key=key, instance=instance, run_config=_quiet_run_config(verbose), raise_on_error=False
             )
-            (outcome.processed if result.success else outcome.failed).append(key)
+            _record(outcome, outcome.processed, key, result)
 
         # also after a run killed between its batches and their refresh
         for key in stale_batches(settings.warehouse_dir, REFRESH_WRITE_ORDER):
             result = refresh_job.execute_in_process(
                 partition_key=key, instance=instance, run_config=_quiet_run_config(verbose), raise_on_error=False
             )
-            (outcome.refreshed if result.success else outcome.failed).append(key)
+            _record(outcome, outcome.refreshed, key, result)
 
-        if outcome.processed or outcome.refreshed or _aggregates_stale(settings):
+        if (outcome.processed or outcome.refreshed or _aggregates_stale(settings)
+                or landing_files_stale(settings.warehouse_dir, settings.landing_dir)):
             result = aggregates_job.execute_in_process(
                 instance=instance, run_config=_quiet_run_config(verbose), raise_on_error=False
             )
             outcome.aggregates_rebuilt = result.success
             if not result.success:
-                outcome.failed.append("rebuild_aggregates")
+                _record(outcome, [], "rebuild_aggregates", result)
     return outcome
+
+
+def _record(outcome: RunOutcome, done: list[str], key: str, result) -> None:
+    if result.success:
+        done.append(key)
+        return
+    outcome.failed.append(key)
+    outcome.errors[key] = failure_message(result)
+
+
+def failure_message(result) -> str:
+    """The innermost error of a failed run's first failed step (e.g. 'No space left on device')."""
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
+            error = event.step_failure_data.error
+            while error.cause is not None:
+                error = error.cause
+            return f"step {event.step_key}: {error.message.strip()}"
+    return "the run failed (see its logs in the Dagster UI)"

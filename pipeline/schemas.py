@@ -318,3 +318,36 @@ LINEAGE["entity_pairs"].update({
     "llr": [("entity_batch_pairs", "n_documents"), ("entity_batch_counts", "n_documents"),
             ("entity_batch_documents", "n_documents")],
 })
+
+# ---- landing files (added below this line) ----
+
+_COUNTS = pa.map_(pa.string(), pa.int64())
+TABLES["landing_files"] = _schema(
+    ("path", pa.string(), "Path relative to the landing dir; bytes that are not UTF-8 shown as \\xNN"),
+    ("path_bytes", pa.binary(), "The path's exact bytes (lossless, whatever the name)"),
+    ("size", pa.int64(), "Size in bytes when claimed"),
+    ("mtime", UTC_TIMESTAMP, "Modification time when claimed"),
+    ("sha256", pa.string(), "sha256 of the file's bytes when claimed (null for an entry that is not a readable file)"),
+    ("batch", pa.string(), "Ingestion batch that claimed this version"),
+    ("media_kind", pa.string(), "html, text, warc, arc (by name; .gz included), or unsupported"),
+    ("n_records", pa.int64(), "WARC/ARC records read (null for single-document files)"),
+    ("records_by_type", _COUNTS, "WARC/ARC records read, by WARC-Type"),
+    ("records_skipped", _COUNTS,
+     "Records skipped by design, by reason: non_html, non_2xx, request, metadata, warcinfo, revisit, unknown_type"),
+    ("n_documents", pa.int64(), "Rows this version gave in documents"),
+    ("n_articles", pa.int64(), "Articles extraction gave (before later captures of the same URL)"),
+    ("n_rejections", pa.int64(), "rejected_documents rows of this version (the file or its records)"),
+    ("rejections_by_reason", _COUNTS, "Those rows by reason"),
+    ("status", pa.string(), "ingested, partly_ingested, nothing_usable, rejected, or superseded (a newer version replaced it)"),
+    ("duplicate_of", pa.string(), "Earlier claimed path with the same bytes, when rejected as duplicate_file"),
+    ("present", pa.bool_(), "Whether the path is still in the landing dir (checked when the table was built; false: gone)"),
+    ("superseded_by", pa.string(), "Batch of the newer version of the path, when superseded"),
+)
+# Per-batch partial of landing_files (same columns; present and superseded_by are decided corpus-wide).
+TABLES["landing_file_batches"] = TABLES["landing_files"]
+LINEAGE["landing_files"] = {
+    "n_documents": [("documents", "source_path")],
+    "n_articles": [("extracted_articles", "source_path")],
+    "n_rejections": [("rejected_documents", "source_path")],
+    "rejections_by_reason": [("rejected_documents", "reason")],
+}

@@ -29,6 +29,14 @@ def summarise(warehouse_dir: Path, top: int = 10) -> str:
         for reason, count in rejected["reason"].value_counts().items():
             lines.append(f"  {reason:<20} {count:>8}")
 
+    landing_file = warehouse.table_dir(warehouse_dir, "landing_files") / "data.parquet"
+    if landing_file.exists():
+        files = pq.read_table(landing_file, columns=["status", "present"]).to_pandas()
+        lines += ["", "Landing files by status (one row per claimed version):"]
+        for status, count in files["status"].value_counts().items():
+            lines.append(f"  {status:<20} {count:>8}")
+        lines.append(f"  {'gone (deleted since)':<20} {int((~files['present']).sum()):>8}")
+
     entities_file = warehouse.table_dir(warehouse_dir, "entities") / "data.parquet"
     if entities_file.exists():
         import pandas as pd

@@ -45,9 +45,13 @@ def read_table(
 
 
 def superseded_doc_ids(warehouse_dir: Path, partitions: list[str] | None = None) -> set[str]:
-    """Documents another capture of the same URL replaced (rejected as duplicate_url)."""
+    """Documents replaced by another capture of the same URL (duplicate_url) or by a newer
+    version of their landing file (superseded_file)."""
     rejected = read_table(warehouse_dir, "rejected_documents", ["doc_id", "reason"], partitions)
-    return set(rejected.loc[rejected["reason"] == "duplicate_url", "doc_id"].dropna())
+    return set(rejected.loc[rejected["reason"].isin(SUPERSEDING_REASONS), "doc_id"].dropna())
+
+
+SUPERSEDING_REASONS = ("duplicate_url", "superseded_file")
 
 
 class StagedTable:

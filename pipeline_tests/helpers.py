@@ -34,9 +34,9 @@ def read(warehouse: Path, table: str) -> pd.DataFrame:
 def pipeline_assets():
     import dagster as dg
 
-    from pipeline.assets import aggregates, boilerplate, documents, mentions
+    from pipeline.assets import aggregates, boilerplate, documents, landing, mentions
 
-    return dg.load_assets_from_modules([documents, boilerplate, mentions, aggregates])
+    return dg.load_assets_from_modules([documents, boilerplate, mentions, aggregates, landing])
 
 
 def resources(settings) -> dict:
@@ -53,10 +53,10 @@ def materialize_batch(settings, instance, key: str, selection=None):
     """One batch through the real assets with `dagster.materialize` (a batch run's selection by default)."""
     import dagster as dg
 
-    from pipeline.jobs import BATCH_TABLES, BOILERPLATE_TABLES
+    from pipeline.jobs import BATCH_RUN_TABLES
 
     result = dg.materialize(
-        pipeline_assets(), selection=selection or BATCH_TABLES + BOILERPLATE_TABLES,
+        pipeline_assets(), selection=selection or BATCH_RUN_TABLES,
         partition_key=key, instance=instance, resources=resources(settings),
     )
     assert result.success

@@ -253,6 +253,7 @@ def _read_warc(path: Path, rel_path: str, settings: Settings, stats: Counter) ->
                 last_offset = record.stream_pos
                 source = f"{rel_path}#{last_offset}"
                 stats["warc_records"] += 1
+                stats[f"warc_type:{record.headers.get('WARC-Type', '(none)').strip().lower()}"] += 1
                 records_seen += 1
                 if "Content-Length" not in record.headers:
                     headless = Rejection(source, "malformed_warc_record", "no Content-Length header")
@@ -374,6 +375,7 @@ def _read_arc(path: Path, rel_path: str, settings: Settings, stats: Counter) -> 
         try:
             for record in records:
                 stats["warc_records"] += 1
+                stats[f"warc_type:{record.rec_type}"] += 1
                 records_seen += 1
                 result = _arc_record(record, rel_path, settings, stats)
                 # warcio knows a record's offset only once the record has been read

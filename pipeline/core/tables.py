@@ -23,6 +23,7 @@ from pipeline.core.corpus_boilerplate import boilerplate_key, exact_key
 from pipeline.core.decode import DecodedDocument, decode_document
 from pipeline.core.extract import extract_article
 from pipeline.core.ingest import read_documents
+from pipeline.core.landing import LandingTally, display_path
 from pipeline.core.models import Article, RawDocument, Rejection
 from pipeline.core.ner import EntityRecognizer
 from pipeline.core.textpage import article_from_text
@@ -66,10 +67,12 @@ class BatchTables:
     extracted_articles: pd.DataFrame
     extracted_paragraphs: pd.DataFrame
     rejected_documents: pd.DataFrame
+    landing_file_batches: pd.DataFrame | None = None
     stats: Counter = field(default_factory=Counter)
 
 
-PARSED_TABLES = ("documents", "rejected_documents", "extracted_articles", "extracted_paragraphs")
+# landing_file_batches first: a batch whose other tables are written has it too
+PARSED_TABLES = ("landing_file_batches", "documents", "rejected_documents", "extracted_articles", "extracted_paragraphs")
 
 
 def _frame(table: str, rows: list[dict]) -> pd.DataFrame:
@@ -86,9 +89,17 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.astimezone(timezone.utc)
 
 
-def _read_batch(landing_dir: Path, batch: Batch, settings: Settings, stats: Counter, reject) -> Iterator[RawDocument]:
-    """Every document of the batch's files, streamed (a WARC is never held whole)."""
+def _read_batch(
+    landing_dir: Path, batch: Batch, settings: Settings, stats: Counter, reject, tally: LandingTally
+) -> Iterator[RawDocument]:
+    """Every document of the batch's files, streamed (a WARC is never held whole).
+
+    Source paths leave here in their displayable form (``landing.display_path``).
+    """
     for claimed in batch.files:
+        if claimed.problem:
+            reject(claimed.path, claimed.problem, claimed.detail or "", "ingest")
+            continue
         if claimed.duplicate_of:
             reject(claimed.path, "duplicate_file", f"same bytes as {claimed.duplicate_of}, ingested before", "ingest")
             continue
@@ -103,13 +114,13 @@ def _read_batch(landing_dir: Path, batch: Batch, settings: Settings, stats: Coun
                    "the file changed after it was claimed; the next run ingests the new version", "ingest")
             continue
         mtime = datetime.fromtimestamp(claimed.mtime_ns / 1e9, tz=timezone.utc)
-        for item in read_documents(landing_dir, claimed.path, settings, stats):
+        counts = tally.counts(claimed.path)
+        for item in read_documents(landing_dir, claimed.path, settings, counts):
             if isinstance(item, Rejection):
                 reject(item.source_path, item.reason, item.detail, "ingest")
-            elif item.fetched_at is None:
-                yield replace(item, fetched_at=mtime)
             else:
-                yield item
+                yield replace(item, source_path=display_path(item.source_path), fetched_at=item.fetched_at or mtime)
+        stats.update(counts)
 
 
 class _UrlIndex:
@@ -169,6 +180,7 @@ def parse_batch(
     earlier_articles: pd.DataFrame | None = None,
     sinks: dict | None = None,
     log: Log | None = None,
+    earlier_versions: dict[str, set[str]] | None = None,
 ) -> BatchTables | Counter:
     """Rows of documents, rejected_documents and the extracted articles and paragraphs of one batch.
 
@@ -181,6 +193,9 @@ def parse_batch(
     the same content arriving again is recorded, not re-ingested.
     ``earlier_articles`` (doc_id, source_path, canonical_url, fetched_at) are the
     live articles of earlier batches: the same URL keeps only its newest capture.
+    ``earlier_versions`` maps a landing path (displayed) to the doc_ids of its
+    latest earlier claimed version: a path claimed again supersedes them
+    (``superseded_file``), except those whose content the new version still holds.
     """
     collect = sinks is None
     sinks = sinks or {table: RowCollector(table) for table in PARSED_TABLES}
@@ -189,16 +204,21 @@ def parse_batch(
     log = log or (lambda message: None)
     stats: Counter = Counter()
     rejected: list[dict] = []
+    tally = LandingTally(batch.key, batch.files)
+    earlier_versions = {path: ids for path, ids in (earlier_versions or {}).items() if path in tally.files}
 
     def reject(source_path: str, reason: str, detail: str, stage: str, doc_id: str | None = None) -> None:
+        tally.rejected(source_path, reason, doc_id)
         rejected.append(
-            {"source_path": source_path, "reason": reason, "detail": detail, "stage": stage,
-             "batch": batch.key, "doc_id": doc_id}
+            {"source_path": display_path(source_path), "reason": reason, "detail": display_path(detail),
+             "stage": stage, "batch": batch.key, "doc_id": doc_id}
         )
 
     seen: dict[str, str] = dict(earlier_doc_ids or {})
-    urls = _UrlIndex(earlier_articles, reject)
-    raws = _read_batch(Path(landing_dir), batch, settings, stats, reject)
+    # the older version of a path claimed again is no live capture of its URL any more
+    replaced = set().union(*earlier_versions.values()) if earlier_versions else set()
+    urls = _UrlIndex(earlier_articles[~earlier_articles["doc_id"].isin(replaced)], reject)
+    raws = _read_batch(Path(landing_dir), batch, settings, stats, reject, tally)
     for number, chunk in enumerate(_chunks(raws, settings.documents_per_chunk), start=1):
         decoded = _decode_new(chunk, settings, seen, reject)
         articles = _extract_all(decoded, settings, reject)
@@ -206,6 +226,9 @@ def parse_batch(
         article_rows, paragraph_rows = [], []
         for doc in decoded:
             doc_id = doc_id_for(doc.content_sha256)
+            tally.document(doc.source_path, doc_id)
+            if doc_id in articles:
+                tally.article(doc.source_path)
             if doc_id in articles and urls.admit(doc):
                 article_rows.append(_article_row(doc_id, doc, articles[doc_id], batch.key))
                 paragraph_rows.extend(_paragraph_rows(doc_id, articles[doc_id], settings, batch.key))
@@ -215,13 +238,32 @@ def parse_batch(
         stats["documents"] += len(decoded)
         stats["articles"] += len(article_rows)
         log(f"chunk {number}: {stats['documents']} documents, {stats['articles']} articles so far")
+    _supersede_versions(earlier_versions, tally, earlier_doc_ids or {}, rejected, batch.key)
     # rejections are few and small; written once so that empty batches have the table too
     sinks["rejected_documents"].append(rejected)
+    sinks["landing_file_batches"].append(tally.rows())
     stats["rejected"] = len(rejected)
 
     if not collect:
         return stats
     return BatchTables(**{table: sinks[table].frame() for table in PARSED_TABLES}, stats=stats)
+
+
+def _supersede_versions(
+    earlier_versions: dict[str, set[str]], tally: LandingTally, doc_sources: dict[str, str], rejected: list[dict],
+    batch_key: str,
+) -> None:
+    """The documents of a path's older version leave the live tables: the newest version replaces them.
+
+    Recorded as ``superseded_file`` rows (not counted against the new version).
+    """
+    for path, doc_ids in earlier_versions.items():
+        for doc_id in sorted(doc_ids - tally.kept_doc_ids(path)):
+            rejected.append({
+                "source_path": doc_sources.get(doc_id, path), "reason": "superseded_file",
+                "detail": f"an older version of {path}; the version claimed in batch {batch_key} replaces it",
+                "stage": "dedupe", "batch": batch_key, "doc_id": doc_id,
+            })
 
 
 def _decode_new(raws: list[RawDocument], settings: Settings, seen: dict[str, str], reject) -> list[DecodedDocument]:

@@ -1,0 +1,92 @@
+"""The corpus-wide ``landing_files`` account, from the per-batch partials (no Dagster here).
+
+Each batch's parse writes one ``landing_file_batches`` row per claimed file
+version. This table gathers them, marks every version but a path's newest
+as ``superseded``, and says whether the path is still in the landing dir
+(``present``, refreshed by the next run after a file is deleted). Batches
+claimed before the partials existed get rows from the ledger and their
+documents, articles and rejections (record counts unknown there).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline import batches, warehouse
+from pipeline.core.landing import LandingScan, LandingTally, display_path, scan_landing
+
+TABLE = "landing_files"
+PARTIAL = "landing_file_batches"
+
+
+def _legacy_rows(warehouse_dir: Path, legacy: list[batches.Batch]) -> list[dict]:
+    keys = [b.key for b in legacy]
+    if not keys:
+        return []
+    documents = warehouse.read_table(warehouse_dir, "documents", ["doc_id", "source_path"], keys)
+    articles = warehouse.read_table(warehouse_dir, "extracted_articles", ["source_path", "batch"], keys)
+    rejected = warehouse.read_table(warehouse_dir, "rejected_documents", ["source_path", "reason", "doc_id", "batch"], keys)
+    rows = []
+    for batch in legacy:
+        tally = LandingTally(batch.key, batch.files)
+        for doc_id, source in zip(documents["doc_id"], documents["source_path"]):
+            tally.document(source, doc_id)
+        for source in articles["source_path"]:
+            tally.article(source)
+        for row in rejected[rejected["batch"] == batch.key].itertuples():
+            tally.rejected(row.source_path, row.reason, row.doc_id)
+        for row in tally.rows():
+            rows.append({**row, "n_records": None, "records_by_type": None, "records_skipped": None})
+    return rows
+
+
+def build_landing_files(warehouse_dir: Path, landing_dir: Path) -> tuple[pd.DataFrame, LandingScan]:
+    """Every claimed version of every landing file, and the scan of the landing dir used for ``present``."""
+    partials = warehouse.read_table(warehouse_dir, PARTIAL)
+    written = set(warehouse.partition_files(warehouse_dir, PARTIAL))
+    parsed = set(warehouse.partition_files(warehouse_dir, "documents"))
+    legacy = [b for b in batches.load_batches(warehouse_dir) if b.key in parsed - written]
+    legacy_rows = _legacy_rows(warehouse_dir, legacy)
+    if legacy_rows:
+        partials = pd.concat([partials, pd.DataFrame(legacy_rows, columns=partials.columns)], ignore_index=True)
+    frame = partials.sort_values(["path", "batch"], ignore_index=True)
+    newest = frame.groupby("path")["batch"].transform("max")
+    older = frame["batch"] < newest
+    frame.loc[older, "status"] = "superseded"
+    frame["superseded_by"] = newest.where(older, None)
+    scan = scan_landing(landing_dir)
+    frame["present"] = frame["path"].isin(present_paths(scan))
+    return frame, scan
+
+
+def present_paths(scan: LandingScan) -> set[str]:
+    return {display_path(entry.path) for entry in scan.entries}
+
+
+def landing_files_stale(warehouse_dir: Path, landing_dir: Path) -> bool:
+    """Missing, older than a batch's partial, or wrong about which paths are still present."""
+    target = warehouse.table_dir(warehouse_dir, TABLE) / "data.parquet"
+    parsed = warehouse.partition_files(warehouse_dir, "documents")
+    if not target.exists():
+        return bool(parsed)
+    built = target.stat().st_mtime_ns
+    if any(p.stat().st_mtime_ns > built for p in warehouse.partition_files(warehouse_dir, PARTIAL).values()):
+        return True
+    if not Path(landing_dir).is_dir():
+        return False
+    stored = pd.read_parquet(target, columns=["path", "present"])
+    return bool((stored["present"] != stored["path"].isin(present_paths(scan_landing(landing_dir)))).any())
+
+
+def status_counts(frame: pd.DataFrame) -> dict[str, int]:
+    return {status: int(n) for status, n in frame["status"].value_counts().items()}
+
+
+def summed_counts(frame: pd.DataFrame, column: str) -> dict[str, int]:
+    """Sum of a map column (list of (key, count) pairs per row)."""
+    total: dict[str, int] = {}
+    for pairs in frame[column].dropna():
+        for key, value in pairs:
+            total[key] = total.get(key, 0) + int(value)
+    return dict(sorted(total.items()))
