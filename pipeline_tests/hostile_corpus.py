@@ -9,6 +9,7 @@ runs ingestion and decoding on one file and reports what happened.
 from __future__ import annotations
 
 import codecs
+import os
 import gzip
 import io
 import random
@@ -189,3 +190,77 @@ def outcomes(landing_dir: Path, rel_path: str, settings: Settings = DEFAULTS) ->
         except Unusable as exc:
             results.append(exc.reason)
     return results
+
+
+# ---------------------------------------------------------------- filesystem oddities
+
+LONG_COMPONENT = "d" * 200
+NON_UTF8_NAME = os.fsdecode(b"odd names/bad-\xff\xfe-byte.html")  # surrogate-escaped, as os.listdir gives it
+
+
+def _make_long_path(root: Path, rel_dir: str, depth: int, name: str, data: bytes) -> str:
+    """A file below nested directories whose full path is longer than PATH_MAX (made through dir fds)."""
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    parts = [rel_dir] + [LONG_COMPONENT] * depth
+    try:
+        for part in parts:
+            os.mkdir(part, dir_fd=fd)
+            sub = os.open(part, os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+            os.close(fd)
+            fd = sub
+        out = os.open(name, os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+        os.write(out, data)
+        os.close(out)
+    finally:
+        os.close(fd)
+    return "/".join([*parts, name])
+
+
+def write_filesystem_oddities(root: Path, outside: Path) -> tuple[dict[str, str], list[str]]:
+    """Odd landing entries: ``({rel_path: expected reason or "ok"}, hidden names)``.
+
+    File names with spaces, newlines and bytes that are not UTF-8; symlinks
+    inside and outside the landing dir, dangling and looping; a FIFO; a
+    directory named like a page; a path longer than the OS limit. ``outside``
+    receives a file and a folder the landing dir links to (never to be read).
+    """
+    root, outside = Path(root), Path(outside)
+    for sub in ("odd names", "links", "special", "looks_like_a_page.html", "empty_folder.html"):
+        (root / sub).mkdir(parents=True, exist_ok=True)
+    outside.mkdir(parents=True, exist_ok=True)
+    (outside / "secret.html").write_text(_page("OUTSIDE-SECRET never to be read " * 5))
+    expected: dict[str, str] = {}
+
+    def page(rel: str, words: str) -> None:
+        with open(root / rel, "wb") as out:
+            out.write(_page(f"{SMART} {words} " * 4).encode())
+        expected[rel] = "ok"
+
+    page("odd names/with space.html", "a name with spaces")
+    page("odd names/new\nline.html", "a name with a newline")
+    page(NON_UTF8_NAME, "a name that is not UTF-8")
+    page("looks_like_a_page.html/inside.html", "a page inside a folder named like a page")
+    page("links/target.html", "the target of a symlink inside the landing dir")
+    os.symlink("target.html", root / "links/to_target.html")
+    expected["links/to_target.html"] = "duplicate_file"  # the same bytes as its target, claimed first
+    os.symlink(outside / "secret.html", root / "links/outside.html")
+    expected["links/outside.html"] = "unsafe_path"
+    os.symlink(outside, root / "links/outside_folder")
+    expected["links/outside_folder"] = "unsafe_path"
+    os.symlink("../odd names", root / "links/folder_inside")
+    expected["links/folder_inside"] = "not_a_regular_file"
+    os.symlink("nowhere.html", root / "links/dangling.html")
+    expected["links/dangling.html"] = "broken_symlink"
+    os.symlink("loop.html", root / "links/loop.html")
+    expected["links/loop.html"] = "symlink_loop"
+    os.symlink("loop_b.html", root / "links/loop_a.html")
+    os.symlink("loop_a.html", root / "links/loop_b.html")
+    expected["links/loop_a.html"] = expected["links/loop_b.html"] = "symlink_loop"
+    os.mkfifo(root / "special/pipe.html")
+    expected["special/pipe.html"] = "not_a_regular_file"
+    long_rel = _make_long_path(root, "long", 21, "page.html", _page("too deep to open").encode())
+    expected[long_rel] = "path_too_long"
+    (root / ".hidden page.html").write_bytes(_page("hidden").encode())
+    (root / "odd names/.hidden folder").mkdir()
+    (root / "odd names/.hidden folder/page.html").write_bytes(_page("hidden too").encode())
+    return expected, [".hidden page.html", "odd names/.hidden folder"]
