@@ -113,7 +113,10 @@ def test_hostile_landing_dir_every_entry_accounted_for_through_the_cli(tmp_path)
         row = files[display_path(path)]
         reasons = dict(row["rejections_by_reason"])
         if reason == "ok":
-            assert row["status"] in ("ingested", "partly_ingested") or set(reasons) == {"duplicate_content"}, row
+            # read and decoded ("ok" pages of the hostile corpus are short: some give no article)
+            assert row["n_documents"] >= 1 or set(reasons) == {"duplicate_content"}, row
+            assert row["status"] == ("ingested" if row["n_articles"] and not reasons else
+                                     "partly_ingested" if row["n_articles"] else "rejected"), row
         else:
             assert row["status"] == "rejected" and reason in reasons, (path, row)
             assert reason in set(rejected.loc[rejected["source_path"].str.split("#").str[0] == display_path(path),
@@ -124,7 +127,9 @@ def test_hostile_landing_dir_every_entry_accounted_for_through_the_cli(tmp_path)
     assert dict(skipped_only["records_by_type"]) == {"unknown": 3, "warcinfo": 1}
     crawl = files["good/crawl.warc.gz"]
     assert dict(crawl["records_skipped"]) == {"request": 1, "metadata": 1, "warcinfo": 1, "non_html": 1, "non_2xx": 2}
-    assert crawl["n_documents"] == 2 and crawl["status"] == "ingested"
+    # its two pages are the same bytes once the gzip content-encoding is undone
+    assert crawl["n_records"] == 8 and crawl["n_documents"] == 1
+    assert dict(crawl["rejections_by_reason"]) == {"duplicate_content": 1}
 
     # paths: displayed escaped in every table, exact bytes kept in landing_files
     shown = "odd names/bad-\\xff\\xfe-byte.html"
