@@ -20,6 +20,7 @@ TABLE_KEYS = {
     "entities": ["entity_id"],
     "entity_pairs": ["entity_id_a", "entity_id_b"],
     "rejected_documents": ["source_path", "reason"],
+    "landing_files": ["path"],
 }
 
 
