@@ -24,15 +24,16 @@ def _legacy_rows(warehouse_dir: Path, legacy: list[batches.Batch]) -> list[dict]
     keys = [b.key for b in legacy]
     if not keys:
         return []
-    documents = warehouse.read_table(warehouse_dir, "documents", ["doc_id", "source_path"], keys)
+    documents = warehouse.read_table(warehouse_dir, "documents", ["doc_id", "source_path", "batch"], keys)
     articles = warehouse.read_table(warehouse_dir, "extracted_articles", ["source_path", "batch"], keys)
     rejected = warehouse.read_table(warehouse_dir, "rejected_documents", ["source_path", "reason", "doc_id", "batch"], keys)
     rows = []
     for batch in legacy:
         tally = LandingTally(batch.key, batch.files)
-        for doc_id, source in zip(documents["doc_id"], documents["source_path"]):
+        mine = documents[documents["batch"] == batch.key]
+        for doc_id, source in zip(mine["doc_id"], mine["source_path"]):
             tally.document(source, doc_id)
-        for source in articles["source_path"]:
+        for source in articles.loc[articles["batch"] == batch.key, "source_path"]:
             tally.article(source)
         for row in rejected[rejected["batch"] == batch.key].itertuples():
             tally.rejected(row.source_path, row.reason, row.doc_id)

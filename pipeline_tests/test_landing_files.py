@@ -292,3 +292,22 @@ def test_mixed_landing_dir_of_real_crawls_and_hostile_entries(tmp_path, dagster_
     for path, reason in odd.items():
         if reason != "ok":
             assert reason in dict(files[display_path(path)]["rejections_by_reason"]), path
+
+
+def test_batches_ingested_before_landing_files_existed_get_rows(tmp_path, dagster_home):
+    """A warehouse from before the per-batch account: rows come from the ledger and the batch's tables."""
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / "story.html").write_text(ARTICLE.format(title="Harbour plan", what="the harbour plan would cost more"))
+    (landing / "empty.html").write_bytes(b"")
+    settings = Settings(landing_dir=landing, warehouse_dir=tmp_path / "warehouse", ner_processes=1)
+    with dg.DagsterInstance.get() as instance:
+        [key] = ingest_new(settings, instance)
+        (settings.warehouse_dir / "landing_file_batches" / f"{key}.parquet").unlink()  # as an older version wrote it
+        assert dg.materialize(pipeline_assets(), selection=LANDING_TABLES, instance=instance,
+                              resources=resources(settings)).success
+    files = _files_by_path(settings.warehouse_dir)
+    assert files["story.html"]["status"] == "ingested" and files["story.html"]["n_documents"] == 1
+    assert files["empty.html"]["status"] == "rejected"
+    assert dict(files["empty.html"]["rejections_by_reason"]) == {"empty_file": 1}
+    assert files["story.html"]["records_skipped"] is None  # not known for such batches

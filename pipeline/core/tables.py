@@ -193,9 +193,9 @@ def parse_batch(
     the same content arriving again is recorded, not re-ingested.
     ``earlier_articles`` (doc_id, source_path, canonical_url, fetched_at) are the
     live articles of earlier batches: the same URL keeps only its newest capture.
-    ``earlier_versions`` maps a landing path (displayed) to the doc_ids of its
-    latest earlier claimed version: a path claimed again supersedes them
-    (``superseded_file``), except those whose content the new version still holds.
+    ``earlier_versions`` maps a landing path (displayed) to the doc_ids of the
+    live documents its earlier versions gave: a path claimed again supersedes
+    them (``superseded_file``), except those whose content the new version still holds.
     """
     collect = sinks is None
     sinks = sinks or {table: RowCollector(table) for table in PARSED_TABLES}
