@@ -270,10 +270,16 @@ def test_mixed_landing_dir_of_real_crawls_and_hostile_entries(tmp_path, dagster_
     settings = Settings(landing_dir=landing, warehouse_dir=tmp_path / "warehouse", ner_processes=1)
     with dg.DagsterInstance.get() as instance:
         ingest_new(settings, instance)
-        assert dg.materialize(pipeline_assets(), selection=LANDING_TABLES, instance=instance,
-                              resources=resources(settings)).success
+        result = dg.materialize(pipeline_assets(), selection=LANDING_TABLES, instance=instance,
+                                resources=resources(settings))
     files = _files_by_path(settings.warehouse_dir)
     assert set(files) == {display_path(e.path) for e in scan_landing(landing).entries}
+    # the asset's metadata shows the counts
+    [materialization] = result.asset_materializations_for_node("landing_files")
+    by_status = materialization.metadata["files_by_status"].value
+    assert sum(by_status.values()) == len(files) and by_status["nothing_usable"] == 1
+    skipped = materialization.metadata["records_skipped"].value
+    assert skipped["request"] == sum(dict(files[f"crawls/{c.name}"]["records_skipped"]).get("request", 0) for c in crawls)
     documents = read(settings.warehouse_dir, "documents")
     rejected = read(settings.warehouse_dir, "rejected_documents")
     for crawl in [*crawls, landing / "crawls" / "only_unknown.warc"]:
