@@ -23,6 +23,7 @@ from warcio.archiveiterator import ArchiveIterator as ArcIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from pipeline.core.models import RawDocument, Rejection
+from pipeline.core.payload import Payload, PayloadError, decode_payload, header_tokens
 from pipeline.settings import Settings
 
 REJECTION_REASONS: dict[str, str] = {
@@ -32,6 +33,8 @@ REJECTION_REASONS: dict[str, str] = {
     "truncated_gzip": "a gzip stream ends before its end marker",
     "corrupt_gzip": "a .gz file is not valid gzip data",
     "decompression_limit": "decompressing went past max_decompressed_bytes (likely a decompression bomb); stopped there",
+    "unsupported_content_encoding": "a crawl record's HTTP payload uses a Content-Encoding that cannot be decoded (compress, zstd, unknown)",
+    "corrupt_payload": "a crawl record's compressed or chunked HTTP payload is invalid data (not merely cut short)",
     "too_large": "a document is larger than max_document_bytes",
     "truncated_warc": "a WARC/ARC file ends inside a record",
     "malformed_warc_record": "a WARC/ARC record has an unparseable header or HTTP header",
@@ -46,6 +49,7 @@ REJECTION_REASONS: dict[str, str] = {
 # documents.ingest_warnings.
 INGEST_WARNINGS: dict[str, str] = {
     "bad_warc_date": "the record's WARC-Date (ARC date) is missing or unparseable; fetched_at falls back to the file's modification time",
+    "truncated": "the HTTP payload ends early (fewer bytes than its Content-Length, a chunk or compressed stream cut short); the bytes that were read are kept",
 }
 
 SINGLE_SUFFIXES = {".html": "html", ".htm": "html", ".xhtml": "html", ".txt": "text"}
@@ -341,16 +345,35 @@ def _warc_record(record: WarcRecord, source: str, settings: Settings, stats: Cou
         http.is_http = True
         http.set_bytes_content(block)
         try:
-            http.parse_http(auto_decode="all")
+            http.parse_http(auto_decode="none")  # decoded below, streaming and capped
             status = http.http_headers.status_code or 0
             media, charset = _mime(http.http_content_type), http.http_charset
-            body = b"" if oversize else _read_up_to(http.reader, settings.max_document_bytes + 1)
         except OSError as exc:
             return Rejection(source, "malformed_warc_record", f"bad HTTP response: {exc}")
         if not 200 <= status < 300 or status == 204:
             stats["skipped_http_status"] += 1
             return None
+        if not oversize and (media in HTML_MEDIA_TYPES or media in SNIFFED_MEDIA_TYPES):  # else skipped below
+            headers = http.http_headers
+            decoded = _http_body(http.reader, headers.get_multiple("Content-Encoding"),
+                                 headers.get_multiple("Transfer-Encoding"), headers.get("Content-Length"), settings)
+            if isinstance(decoded, _Reject):
+                return Rejection(source, decoded.reason, decoded.detail)
+            body, warnings = decoded.body, warnings + decoded.warnings
+        else:
+            body = b""
     return _html_document(source, url, fetched_at, media, charset, body, oversize, settings, stats, warnings)
+
+
+def _http_body(reader, content_encoding: list[str], transfer_encoding: list[str], content_length: str | None,
+               settings: Settings) -> Payload | _Reject:
+    """The decoded HTTP body (see core/payload.py), or why it cannot be had."""
+    try:
+        length = int(content_length) if content_length and content_length.strip().isdigit() else None
+        return decode_payload(reader, header_tokens(content_encoding), header_tokens(transfer_encoding), length,
+                              keep=settings.max_document_bytes + 1, max_decompressed=settings.max_decompressed_bytes)
+    except PayloadError as exc:
+        return _Reject(exc.reason, exc.detail)
 
 
 def _html_document(
@@ -398,7 +421,15 @@ def _read_arc(path: Path, rel_path: str, settings: Settings, stats: Counter) -> 
 def _arc_record(record, source: str, settings: Settings, stats: Counter) -> RawDocument | Rejection | None:
     """Like _warc_record, for a warcio record (ARC converted to WARC headers)."""
     wanted = record.rec_type == "response" and record.http_headers is not None
-    body = _read_up_to(record.content_stream(), settings.max_document_bytes + 1) if wanted else b""
+    status = record.http_headers.get_statuscode() if wanted else ""
+    ok_status = status.isdigit() and 200 <= int(status) < 300 and int(status) != 204
+    content_type = record.http_headers.get_header("Content-Type") if wanted else None
+    decoded = None
+    if wanted and ok_status and _mime(content_type) in HTML_MEDIA_TYPES | SNIFFED_MEDIA_TYPES:
+        # warcio's content_stream() would inflate a compressed payload without a cap: decoded here
+        headers = record.http_headers
+        decoded = _http_body(record.raw_stream, _all_values(headers, "Content-Encoding"),
+                             _all_values(headers, "Transfer-Encoding"), headers.get_header("Content-Length"), settings)
     while record.raw_stream.read(READ_CHUNK):
         pass
     if getattr(record.raw_stream, "limit", 0) > 0:  # the file ended before the record's declared length
@@ -406,17 +437,22 @@ def _arc_record(record, source: str, settings: Settings, stats: Counter) -> RawD
     if not wanted:
         stats["skipped_non_html" if record.rec_type == "response" else f"skipped_warc_{record.rec_type}"] += 1
         return None
-    fetched_at, warnings = _record_date(record.rec_headers.get_header("WARC-Date"))
-    status = record.http_headers.get_statuscode()
-    if not (status.isdigit() and 200 <= int(status) < 300 and int(status) != 204):
+    if not ok_status:
         stats["skipped_http_status"] += 1
         return None
-    content_type = record.http_headers.get_header("Content-Type")
+    if isinstance(decoded, _Reject):
+        return Rejection(source, decoded.reason, decoded.detail)
+    fetched_at, warnings = _record_date(record.rec_headers.get_header("WARC-Date"))
     charset = None
     for param in (content_type or "").split(";")[1:]:
         key, _, value = param.partition("=")
         if key.strip().lower() == "charset":
             charset = value.strip().strip("\"'") or None
     url = _target_uri(record.rec_headers.get_header("WARC-Target-URI"))
+    body, payload_warnings = (decoded.body, decoded.warnings) if decoded is not None else (b"", ())
     return _html_document(source, url, fetched_at, _mime(content_type), charset, body, False, settings, stats,
-                          warnings)
+                          warnings + payload_warnings)
+
+
+def _all_values(headers, name: str) -> list[str]:
+    return [value for key, value in headers.headers if key.lower() == name.lower()]
