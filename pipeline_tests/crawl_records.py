@@ -125,3 +125,38 @@ def write_bomb_warcs(landing: Path, n_bytes: int, kinds: Iterable[str] = BOMB_KI
         ])
         names.append(name)
     return names
+
+
+def tiny_warc(path: Path, n_records: int) -> dict[str, int]:
+    """A WARC of ``n_records`` small records written directly (fast), cycling through kinds.
+
+    Returns how many records of each kind were written: ``html`` (a 2xx
+    HTML response), ``request``, ``metadata``, ``image`` (a non-HTML
+    response), ``not_found`` (a 404 HTML response).
+    """
+    kinds = ("html", "request", "html", "metadata", "image", "html", "not_found")
+    counts: dict[str, int] = {}
+    gzipped = str(path).endswith(".gz")
+    with open(path, "wb") as out:
+        for n in range(n_records):
+            kind = kinds[n % len(kinds)]
+            counts[kind] = counts.get(kind, 0) + 1
+            uri = f"https://tiny.example/{n}"
+            if kind == "request":
+                warc_type, content_type, block = "request", "application/http; msgtype=request", \
+                    f"GET /{n} HTTP/1.1\r\nHost: tiny.example\r\n\r\n".encode()
+            elif kind == "metadata":
+                warc_type, content_type, block = "metadata", "application/warc-fields", b"fetchTimeMs: 3\r\n"
+            else:
+                warc_type, content_type = "response", "application/http; msgtype=response"
+                body = (b"\x89PNG\r\n\x1a\n" + bytes(40) if kind == "image"
+                        else f"<html><body><p>tiny page {n}</p></body></html>".encode())
+                block = http_block(body, [("Content-Length", str(len(body)))],
+                                   "image/png" if kind == "image" else "text/html",
+                                   "404 Not Found" if kind == "not_found" else "200 OK")
+            head = (f"WARC/1.0\r\nWARC-Type: {warc_type}\r\nWARC-Target-URI: {uri}\r\n"
+                    f"WARC-Date: 2024-05-01T10:00:00Z\r\nWARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-{n:012d}>\r\n"
+                    f"Content-Type: {content_type}\r\nContent-Length: {len(block)}\r\n\r\n").encode()
+            record = head + block + b"\r\n\r\n"
+            out.write(zlib.compress(record, 6, wbits=31) if gzipped else record)
+    return counts

@@ -24,6 +24,7 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from pipeline.core.models import RawDocument, Rejection
 from pipeline.core.payload import Payload, PayloadError, decode_payload, header_tokens
+from pipeline.core.resync import describe_lost_span, is_gzip, next_record_start, record_end
 from pipeline.settings import Settings
 
 REJECTION_REASONS: dict[str, str] = {
@@ -243,45 +244,96 @@ def _read_up_to(reader, limit: int) -> bytes:
 
 
 def _read_warc(path: Path, rel_path: str, settings: Settings, stats: Counter) -> Iterator[RawDocument | Rejection]:
-    # A record whose header lacks Content-Length is what fastwarc returns when
-    # the file ends inside a header: it is truncation if nothing follows it.
-    headless: Rejection | None = None
-    last_offset = records_seen = 0
+    """Records of a WARC file; past a corrupt stretch (gzip member, garbled header) reading resumes.
+
+    The stretch that cannot be read becomes one rejection at its first byte
+    (``corrupt_gzip`` in a .warc.gz, ``malformed_warc_record`` in a plain
+    WARC) whose detail gives the byte range lost and what could be read of
+    the lost record; reading goes on at the next gzip member or ``WARC/``
+    line that starts a readable record (see core/resync.py).
+    """
+    start, records_seen = 0, 0
     with open(path, "rb") as stream:
-        records = WarcIterator(stream, record_types=WarcRecordType.any_type, parse_http=False)
+        while True:
+            segment = _WarcSegment(stream, start)
+            yield from segment.read(rel_path, settings, stats)
+            records_seen += segment.records_seen
+            if segment.cut:
+                return
+            if segment.failure is None:
+                break
+            lost_from = segment.lost_from()
+            resume = next_record_start(stream, lost_from)
+            if resume is None:  # nothing readable follows
+                if _ends_early(path, segment.last_offset):
+                    yield Rejection(rel_path, "truncated_warc",
+                                    f"gzip stream ends inside a member after offset {segment.last_offset}")
+                else:
+                    yield Rejection(rel_path, "malformed_warc_record",
+                                    f"unparseable record after offset {segment.last_offset}: {segment.failure}")
+                return
+            stats["warc_spans_lost"] += 1
+            yield Rejection(f"{rel_path}#{lost_from}", "corrupt_gzip" if is_gzip(stream) else "malformed_warc_record",
+                            describe_lost_span(stream, lost_from, resume, segment.failure))
+            start = resume
+    if segment.headless is not None:
+        yield Rejection(segment.headless.source_path, "truncated_warc", "file ends inside a record header")
+    elif _ends_early(path, segment.last_offset):
+        yield Rejection(rel_path, "truncated_warc", f"gzip stream ends inside a member after offset {segment.last_offset}")
+    elif records_seen == 0:
+        yield Rejection(rel_path, "malformed_warc_record", "no WARC record found")
+
+
+class _WarcSegment:
+    """Reads records from ``start`` until the file ends or the bytes cannot be read (``failure``)."""
+
+    def __init__(self, stream, start: int):
+        self.stream, self.start = stream, start
+        self.failure: OSError | None = None
+        self.headless: Rejection | None = None  # a record without Content-Length: truncation if nothing follows
+        self.last_offset = start  # the last record started
+        self.last_done: int | None = None  # the last record read to its end
+        self.in_record = False
+        self.records_seen = 0
+        self.cut = False  # a record was cut short by the end of the file: nothing follows
+
+    def read(self, rel_path: str, settings: Settings, stats: Counter) -> Iterator[RawDocument | Rejection]:
+        self.stream.seek(self.start)
+        records = WarcIterator(self.stream, record_types=WarcRecordType.any_type, parse_http=False)
         try:
             for record in records:
-                if headless is not None:
-                    yield headless
-                    headless = None
-                last_offset = record.stream_pos
-                source = f"{rel_path}#{last_offset}"
+                if self.headless is not None:
+                    yield self.headless
+                    self.headless = None
+                self.last_offset, self.in_record = record.stream_pos, True
+                source = f"{rel_path}#{self.last_offset}"
                 stats["warc_records"] += 1
-                records_seen += 1
+                self.records_seen += 1
                 if "Content-Length" not in record.headers:
-                    headless = Rejection(source, "malformed_warc_record", "no Content-Length header")
+                    self.headless = Rejection(source, "malformed_warc_record", "no Content-Length header")
+                    self.in_record = False
                     continue
                 if "WARC-Type" not in record.headers:
                     record.reader.consume()
                     yield Rejection(source, "malformed_warc_record", "no (valid) WARC-Type header")
-                    continue
-                result = _warc_record(record, source, settings, stats)
-                if result is not None:
-                    yield result
-                    if isinstance(result, Rejection) and result.reason == "truncated_warc":
-                        return
+                else:
+                    result = _warc_record(record, source, settings, stats)
+                    if result is not None:
+                        yield result
+                        if isinstance(result, Rejection) and result.reason == "truncated_warc":
+                            self.cut = True
+                            return
+                self.last_done, self.in_record = self.last_offset, False
         except OSError as exc:
-            if _ends_early(path, last_offset):
-                yield Rejection(rel_path, "truncated_warc", f"gzip stream ends inside a member after offset {last_offset}")
-            else:
-                yield Rejection(rel_path, "malformed_warc_record", f"unparseable record after offset {last_offset}: {exc}")
-            return
-    if headless is not None:
-        yield Rejection(headless.source_path, "truncated_warc", "file ends inside a record header")
-    elif _ends_early(path, last_offset):
-        yield Rejection(rel_path, "truncated_warc", f"gzip stream ends inside a member after offset {last_offset}")
-    elif records_seen == 0:
-        yield Rejection(rel_path, "malformed_warc_record", "no WARC record found")
+            self.failure = exc
+
+    def lost_from(self) -> int:
+        """Where the unreadable stretch begins: the record being read, else the end of the last one read."""
+        if self.in_record:
+            return self.last_offset
+        if self.last_done is None:
+            return self.start
+        return record_end(self.stream, self.last_done)
 
 
 def _ends_early(path: Path, offset: int) -> bool:
