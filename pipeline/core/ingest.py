@@ -50,6 +50,7 @@ REJECTION_REASONS: dict[str, str] = {
 # documents.ingest_warnings.
 INGEST_WARNINGS: dict[str, str] = {
     "bad_warc_date": "the record's WARC-Date (ARC date) is missing or unparseable; fetched_at falls back to the file's modification time",
+    "mixed_encoding": "the page is UTF-8 but for some bytes in another encoding (a pasted paragraph, a stray quote); those bytes were read as windows-1252, U+FFFD where undefined",
     "truncated": "the HTTP payload ends early (fewer bytes than its Content-Length, a chunk or compressed stream cut short); the bytes that were read are kept",
 }
 

@@ -206,3 +206,50 @@ def test_no_harness_page_decodes_to_mojibake():
         if len(MOJIBAKE.findall(text)) > 3 or text.count("\ufffd") > 0.001 * len(text):
             suspicious.append(path.name)
     assert suspicious == []
+
+
+# ------------------------------------------------------------------ mislabelled charsets, decided by evidence
+
+FRENCH = "La Crème brûlée du café: déjà vu à Noël, très élégant et naïf. Où est le garçon?"
+POLISH = "Zażółć gęślą jaźń. Łódź, Kraków, Wrocław i Gdańsk to piękne miasta, a książka się świetnie sprzedała."
+CZECH = "Česká republika: Brno, Ostrava a Plzeň. Příliš žluťoučký kůň úpěl ďábelské ódy, řeka teče."
+ENGLISH = "The minister said on Tuesday that the budget would be published next week. " * 3
+
+
+@pytest.mark.parametrize("declared", ["utf-8", None])
+def test_cp1252_page_labelled_utf8_is_read_as_cp1252(declared):
+    doc = decode(page(ENGLISH + FRENCH, '<meta charset="utf-8">').encode("cp1252"), declared=declared)
+    assert doc.encoding == "cp1252"
+    assert FRENCH in doc.text and "Crčme" not in doc.text
+    assert doc.ingest_warnings == ()
+
+
+def test_utf8_page_with_one_cp1252_paragraph_stays_utf8_and_is_repaired():
+    content = page(ENGLISH + "“Quoted” — said.", '<meta charset="utf-8">').encode() + f"<p>{FRENCH}</p>".encode("cp1252")
+    doc = decode(content, declared="utf-8")
+    assert doc.encoding == "utf-8" and doc.ingest_warnings == ("mixed_encoding",)
+    assert "“Quoted” — said." in doc.text and FRENCH in doc.text
+
+
+def test_a_few_stray_bytes_are_warned_as_mixed():
+    doc = decode(page(SMART + RUSSIAN).encode() + b"<p>A \x96 dash</p>", declared="utf-8")
+    assert doc.encoding == "utf-8" and doc.ingest_warnings == ("mixed_encoding",)
+    assert decode(page(SMART).encode()).ingest_warnings == ()
+
+
+@pytest.mark.parametrize("text, codec, expected", [
+    (POLISH, "cp1250", {"cp1250"}),
+    (CZECH, "cp1250", {"cp1250"}),
+    (RUSSIAN, "cp1251", {"cp1251"}),
+    (RUSSIAN, "koi8-r", {"koi8-r"}),
+])
+def test_other_code_pages_labelled_utf8_are_not_taken_for_cp1252(text, codec, expected):
+    doc = decode(page(ENGLISH + text + " " + text, '<meta charset="utf-8">').encode(codec), declared="utf-8")
+    assert doc.encoding in expected
+    assert text in doc.text
+
+
+def test_iso_8859_2_labelled_utf8_is_not_read_as_cp1252():
+    # Which Central European code page it is, is left to detection (it may pick a neighbour).
+    doc = decode(page(ENGLISH + CZECH + " " + CZECH, '<meta charset="utf-8">').encode("iso-8859-2"), declared="utf-8")
+    assert doc.encoding != "cp1252"
