@@ -20,6 +20,7 @@ from charset_normalizer import from_bytes
 from charset_normalizer.md import mess_ratio
 
 from pipeline.core.models import RawDocument, Unusable
+from pipeline.core.parser_limits import PARSER_MAX_DEPTH, parser_truncation
 from pipeline.core.urls import canonical_url
 from pipeline.settings import Settings
 
@@ -293,8 +294,14 @@ def decode_document(raw: RawDocument, settings: Settings) -> DecodedDocument:
         raise Unusable("empty_document", "only whitespace after decoding")
     if len(CONTROL_CHARS.findall(text[:65536])) > MAX_CONTROL_CHAR_SHARE * min(len(text), 65536):
         raise Unusable("binary_content", f"too many control characters after decoding as {encoding}")
-    if is_html and html_depth_exceeds(text, settings.max_html_depth):
-        raise Unusable("too_deeply_nested", f"HTML nesting deeper than max_html_depth {settings.max_html_depth}")
+    if is_html:
+        depth_limit = min(settings.max_html_depth, PARSER_MAX_DEPTH)  # deeper than the parser's limit means nothing
+        too_deep = html_depth_exceeds(text, depth_limit)
+        if too_deep and depth_limit < PARSER_MAX_DEPTH:
+            raise Unusable("too_deeply_nested", f"HTML nesting deeper than max_html_depth {depth_limit}")
+        cut = parser_truncation(text, too_deep)
+        if cut is not None:
+            raise Unusable(*cut)
     return DecodedDocument(
         source_path=raw.source_path,
         text=text,

@@ -253,3 +253,52 @@ def test_iso_8859_2_labelled_utf8_is_not_read_as_cp1252():
     # Which Central European code page it is, is left to detection (it may pick a neighbour).
     doc = decode(page(ENGLISH + CZECH + " " + CZECH, '<meta charset="utf-8">').encode("iso-8859-2"), declared="utf-8")
     assert doc.encoding != "cp1252"
+
+
+# ------------------------------------------------------------------ what the HTML parser would cut
+
+def nested(levels: int, tag: str = "div") -> str:
+    return (f"<html><head><title>t</title></head><body><p>Intro text before the nesting.</p>"
+            + f"<{tag}>" * levels + "DEEP" + f"</{tag}>" * levels + "<p>after</p></body></html>")
+
+
+def test_parser_depth_limit_is_what_libxml2_does():
+    from trafilatura.utils import load_html
+
+    from pipeline.core.parser_limits import PARSER_MAX_DEPTH
+
+    assert "after" in "".join(load_html(nested(PARSER_MAX_DEPTH - 2)).itertext())  # html + body + 254
+    assert "after" not in "".join(load_html(nested(PARSER_MAX_DEPTH - 1)).itertext())  # the rest is dropped
+
+
+def test_nesting_the_parser_would_cut_is_rejected():
+    assert decode(nested(254).encode()).text  # html + body + 254 levels: the parser keeps all
+    with pytest.raises(Unusable) as info:
+        decode(nested(255).encode())
+    assert info.value.reason == "too_deeply_nested" and "256" in info.value.detail
+    with pytest.raises(Unusable):
+        decode(nested(1_500, "span").encode())
+
+
+def test_scan_overcount_does_not_reject_what_the_parser_keeps():
+    # 130 <div><p> pairs: the flat scan stacks them (262 levels), the parser closes each <p> at the next <div>.
+    text = "<html><body>" + "<div><p>x" * 130 + "</div>" * 130 + "<p>after</p></body></html>"
+    assert "after" in decode(text.encode()).text
+
+
+def test_lower_depth_setting_rejects_by_the_scan():
+    with pytest.raises(Unusable) as info:
+        decode(nested(100).encode(), settings=Settings(max_html_depth=50))
+    assert info.value.reason == "too_deeply_nested"
+
+
+def test_text_node_the_parser_would_drop_is_rejected():
+    from pipeline.core.parser_limits import PARSER_MAX_TEXT
+
+    big = "<html><body><p>start</p><p>" + "a" * (PARSER_MAX_TEXT + 10) + "</p><p>end</p></body></html>"
+    with pytest.raises(Unusable) as info:
+        decode(big.encode(), settings=Settings(max_document_bytes=11_000_000))
+    assert info.value.reason == "text_node_too_long"
+    # the same length in entities decodes to far less: the parser keeps it
+    entities = "<html><body><p>start</p><p>" + "a&amp;" * 1_700_000 + "</p><p>end</p></body></html>"
+    assert "end" in decode(entities.encode(), settings=Settings(max_document_bytes=11_000_000)).text
