@@ -81,7 +81,7 @@ def _dechunk(pieces: Iterator[bytes], truncation: _Truncation) -> Iterator[bytes
 
     first = True
     while True:
-        fill(64)
+        fill(1024)  # a size line with chunk extensions
         match = _CHUNK_SIZE_LINE.match(buffer)
         if match is None:
             if first:  # not chunked after all
