@@ -28,9 +28,10 @@ class Settings:
     # Ingestion caps: anything larger is rejected, never loaded whole.
     max_document_bytes: int = 10 * 1024 * 1024
     max_decompressed_bytes: int = 200 * 1024 * 1024
-    max_html_depth: int = 2_000
+    max_html_depth: int = 256  # the HTML parser's own limit (core/parser_limits.py); higher values change nothing
     files_per_batch: int = 2_000
     documents_per_chunk: int = 200  # documents held in memory at once while a batch is parsed
+    bytes_per_chunk: int = 64 * 1024 * 1024  # and at most this much raw content in them (one larger document alone)
 
     # Extraction (trafilatura) choices; see README "Extraction settings".
     favor_precision: bool = False

@@ -1,11 +1,12 @@
 """Bytes to text: pick the encoding, refuse what is not a usable text document.
 
-Encoding order: byte-order mark; valid UTF-8 (an ASCII-compatible charset
-declared wrongly is the commonest cause of mojibake, and non-ASCII bytes that
-happen to form valid UTF-8 are rare in legacy encodings); the charset declared
-by HTTP; the ``<meta>`` declaration; charset-normalizer's detection. Declared
-charsets are mapped the way browsers map them (WHATWG), e.g. ISO-8859-1 is
-read as windows-1252.
+Encoding order, decided by evidence: byte-order mark; valid UTF-8; UTF-8 as
+the page's majority encoding, or with a cleaner reading of the non-ASCII
+words than the single-byte choice (stray bytes repaired as windows-1252,
+warned as ``mixed_encoding``); the charset declared by HTTP; the ``<meta>``
+declaration; windows-1252, the commonest mislabel, when the page reads
+plausibly in it; charset-normalizer's detection. Declared charsets are mapped
+the way browsers map them (WHATWG), e.g. ISO-8859-1 is read as windows-1252.
 """
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from charset_normalizer import from_bytes
+from charset_normalizer.md import mess_ratio
 
 from pipeline.core.models import RawDocument, Unusable
+from pipeline.core.parser_limits import PARSER_MAX_DEPTH, parser_truncation
 from pipeline.core.urls import canonical_url
 from pipeline.settings import Settings
 
@@ -100,22 +103,90 @@ def _repair_as_cp1252(error: UnicodeDecodeError) -> tuple[str, int]:
 codecs.register_error("news_pipeline_cp1252", _repair_as_cp1252)
 
 
-def mostly_utf8(content: bytes) -> str | None:
-    """UTF-8 text with its few stray bytes repaired, if UTF-8 is the page's majority encoding.
-
-    A page that is valid UTF-8 but for a few bytes (a pasted cp1252 quote, a
-    truncated character) must not be re-decoded whole in a single-byte code
-    page: that turns every other non-ASCII character into mojibake. The
-    evidence is the count of well-formed multi-byte sequences against the
-    non-ASCII bytes outside them; legacy-encoded text almost never forms such
-    sequences by chance. Stray bytes are read as windows-1252 (the commonest
-    source of them), undefined ones as U+FFFD.
-    """
+def utf8_evidence(content: bytes) -> tuple[int, int]:
+    """(well-formed multi-byte UTF-8 sequences, non-ASCII bytes outside them)."""
     valid = _UTF8_SEQUENCE.findall(content)
-    stray = len(_NON_ASCII.findall(content)) - sum(len(sequence) for sequence in valid)
-    if not valid or stray >= len(valid):
-        return None
+    return len(valid), len(_NON_ASCII.findall(content)) - sum(len(sequence) for sequence in valid)
+
+
+def repaired_utf8(content: bytes) -> str:
+    """UTF-8 with each stray byte read as windows-1252 (U+FFFD where that code page has no character).
+
+    A page that is UTF-8 but for some bytes (a pasted cp1252 quote or
+    paragraph, a truncated character) must not be re-decoded whole in a
+    single-byte code page: that turns every other non-ASCII character into
+    mojibake. Legacy-encoded text almost never forms well-formed multi-byte
+    sequences by chance, so those sequences are the evidence for UTF-8.
+    """
     return content.decode("utf-8", errors="news_pipeline_cp1252")
+
+
+# Evidence for choosing between readings: the words holding non-ASCII bytes
+# (split at ASCII space and markup, so no multi-byte character is cut).
+_NON_ASCII_WORD = re.compile(rb"[^\s<>\"'=]*[\x80-\xff][^\s<>\"'=]*")
+EVIDENCE_WORDS = 20_000
+MIN_UTF8_SEQUENCES = 2  # fewer could be chance in a legacy page
+MAX_CP1252_ACCENTED_SHARE = 0.4  # of the letters in words holding non-ASCII letters
+# windows-1252 symbols that never stand between two letters of a word in a
+# Western language (the apostrophes do): between letters they mean the page is
+# another code page (Polish "ł" is "³" in windows-1252, Czech "š" is "¹").
+_CP1252_SYMBOLS = "".join(
+    ch for ch in bytes(range(0x80, 0x100)).decode("cp1252", errors="ignore") if not ch.isalpha() and ch not in "’‘"
+)
+_SYMBOL_IN_WORD = re.compile(rf"(?<=[^\W\d_])[{re.escape(_CP1252_SYMBOLS)}](?=[^\W\d_])")
+
+
+def _evidence(content: bytes) -> bytes:
+    words = []
+    for number, match in enumerate(_NON_ASCII_WORD.finditer(content)):
+        if number == EVIDENCE_WORDS:
+            break
+        words.append(match.group())
+    return b" ".join(words)
+
+
+def _mess(text: str) -> float:
+    return mess_ratio(text, maximum_threshold=1.0)
+
+
+def _plausible_cp1252(content: bytes, evidence: bytes) -> bool:
+    """Whether the page reads as windows-1252, the commonest mislabelled code page.
+
+    Every byte must be defined there; no symbol may stand between two letters
+    (Polish "ł" read in windows-1252 is "³"); and the words holding non-ASCII
+    letters must be mostly ASCII letters, as in Western languages (Russian in
+    windows-1251 read as 1252 is all accented letters: "Ìîñêâà").
+    """
+    try:
+        content.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    text = evidence.decode("cp1252")
+    if _SYMBOL_IN_WORD.search(text):
+        return False
+    letters = [ch for ch in text if ch.isalpha()]
+    accented = sum(1 for ch in letters if ord(ch) > 0x7F)
+    return accented <= MAX_CP1252_ACCENTED_SHARE * len(letters)
+
+
+def _single_byte(content: bytes, declared: str | None, is_html: bool) -> tuple[str, str]:
+    """The best reading of a page that is not UTF-8: its labels, then windows-1252, then detection."""
+    candidates = [declared]
+    if is_html:
+        match = META_CHARSET.search(content[:META_SCAN_BYTES])
+        candidates.append(normalise_charset(match.group(1).decode("ascii")) if match else None)
+    for encoding in candidates:
+        text = _try_decode(content, encoding)
+        if text is not None:
+            return text, encoding
+    # No label that fits (none, or a UTF-8 label on legacy bytes): the commonest mislabel first.
+    if _plausible_cp1252(content, _evidence(content)):
+        return content.decode("cp1252"), "cp1252"
+    detected = _detect(content)
+    if detected is not None:
+        return detected
+    fallback = next((e for e in candidates if e), "cp1252")
+    return content.decode(fallback, errors="replace"), fallback
 
 
 def _detect(content: bytes) -> tuple[str, str] | None:
@@ -129,38 +200,37 @@ def _detect(content: bytes) -> tuple[str, str] | None:
     return content.decode(encoding, errors="replace"), encoding
 
 
-def decode_bytes(content: bytes, declared_charset: str | None, is_html: bool) -> tuple[str, str]:
-    """(text, encoding) for content; raises Unusable('binary_content') when it is not text."""
+def decode_bytes(content: bytes, declared_charset: str | None, is_html: bool) -> tuple[str, str, tuple[str, ...]]:
+    """(text, encoding, warnings) for content; raises Unusable('binary_content') when it is not text.
+
+    ``mixed_encoding`` is warned when the page is UTF-8 but for some bytes,
+    which were read as windows-1252 (or replaced).
+    """
     bom = _bom_encoding(content)
     if bom:
         encoding, skip = bom
-        return content[skip:].decode(encoding, errors="replace"), encoding
+        return content[skip:].decode(encoding, errors="replace"), encoding, ()
     declared = normalise_charset(declared_charset)
     if declared and declared.startswith(("utf-16", "utf-32")):
         text = _try_decode(content, declared)
         if text is not None:
-            return text, declared
+            return text, declared, ()
     if b"\x00" in content:
         raise Unusable("binary_content", "NUL bytes in a document without a UTF-16/32 byte-order mark")
     text = _try_decode(content, "utf-8")
     if text is not None:
-        return text, "utf-8"
-    text = mostly_utf8(content)
-    if text is not None:
-        return text, "utf-8"
-    candidates = [declared]
-    if is_html:
-        match = META_CHARSET.search(content[:META_SCAN_BYTES])
-        candidates.append(normalise_charset(match.group(1).decode("ascii")) if match else None)
-    for encoding in candidates:
-        text = _try_decode(content, encoding)
-        if text is not None:
-            return text, encoding
-    detected = _detect(content)
-    if detected is not None:
-        return detected
-    fallback = next((e for e in candidates if e), "cp1252")
-    return content.decode(fallback, errors="replace"), fallback
+        return text, "utf-8", ()
+    valid, stray = utf8_evidence(content)
+    if valid and stray < valid:  # UTF-8 is the majority encoding: repair the minority bytes
+        return repaired_utf8(content), "utf-8", ("mixed_encoding",)
+    text, encoding = _single_byte(content, declared, is_html)
+    if valid >= MIN_UTF8_SEQUENCES:
+        # Fewer UTF-8 characters than stray bytes (a pasted paragraph in another code page):
+        # UTF-8 still wins if its reading of the non-ASCII words is cleaner.
+        evidence = _evidence(content)
+        if _mess(repaired_utf8(evidence)) < _mess(evidence.decode(encoding, errors="replace")):
+            return repaired_utf8(content), "utf-8", ("mixed_encoding",)
+    return text, encoding, ()
 
 
 # Elements that never have content, and ones whose end tag HTML lets authors omit
@@ -219,13 +289,19 @@ def decode_document(raw: RawDocument, settings: Settings) -> DecodedDocument:
     if not raw.content.strip():
         raise Unusable("empty_document", "no content, or only whitespace")
     is_html = raw.media_type == "html"
-    text, encoding = decode_bytes(raw.content, raw.declared_charset, is_html)
+    text, encoding, decode_warnings = decode_bytes(raw.content, raw.declared_charset, is_html)
     if not text.strip():
         raise Unusable("empty_document", "only whitespace after decoding")
     if len(CONTROL_CHARS.findall(text[:65536])) > MAX_CONTROL_CHAR_SHARE * min(len(text), 65536):
         raise Unusable("binary_content", f"too many control characters after decoding as {encoding}")
-    if is_html and html_depth_exceeds(text, settings.max_html_depth):
-        raise Unusable("too_deeply_nested", f"HTML nesting deeper than max_html_depth {settings.max_html_depth}")
+    if is_html:
+        depth_limit = min(settings.max_html_depth, PARSER_MAX_DEPTH)  # deeper than the parser's limit means nothing
+        too_deep = html_depth_exceeds(text, depth_limit)
+        if too_deep and depth_limit < PARSER_MAX_DEPTH:
+            raise Unusable("too_deeply_nested", f"HTML nesting deeper than max_html_depth {depth_limit}")
+        cut = parser_truncation(text, too_deep)
+        if cut is not None:
+            raise Unusable(*cut)
     return DecodedDocument(
         source_path=raw.source_path,
         text=text,
@@ -236,5 +312,5 @@ def decode_document(raw: RawDocument, settings: Settings) -> DecodedDocument:
         content_sha256=hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest(),
         n_bytes=n_bytes,
         encoding=encoding,
-        ingest_warnings=tuple(raw.ingest_warnings),
+        ingest_warnings=tuple(raw.ingest_warnings) + decode_warnings,
     )

@@ -23,6 +23,8 @@ from warcio.archiveiterator import ArchiveIterator as ArcIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from pipeline.core.models import RawDocument, Rejection
+from pipeline.core.payload import Payload, PayloadError, decode_payload, header_tokens
+from pipeline.core.resync import describe_lost_span, is_gzip, next_record_start, record_end
 from pipeline.settings import Settings
 
 REJECTION_REASONS: dict[str, str] = {
@@ -32,10 +34,13 @@ REJECTION_REASONS: dict[str, str] = {
     "truncated_gzip": "a gzip stream ends before its end marker",
     "corrupt_gzip": "a .gz file is not valid gzip data",
     "decompression_limit": "decompressing went past max_decompressed_bytes (likely a decompression bomb); stopped there",
+    "unsupported_content_encoding": "a crawl record's HTTP payload uses a Content-Encoding that cannot be decoded (compress, zstd, unknown)",
+    "corrupt_payload": "a crawl record's compressed or chunked HTTP payload is invalid data (not merely cut short)",
     "too_large": "a document is larger than max_document_bytes",
     "truncated_warc": "a WARC/ARC file ends inside a record",
     "malformed_warc_record": "a WARC/ARC record has an unparseable header or HTTP header",
-    "too_deeply_nested": "HTML elements nest deeper than max_html_depth",
+    "too_deeply_nested": "HTML elements nest deeper than max_html_depth (256, the HTML parser's own limit)",
+    "text_node_too_long": "a text node longer than the HTML parser's limit (about 10,000,000 characters), which it would drop with the rest of the page",
     "unsupported_file_type": "the file name has none of the supported suffixes",
     "unsafe_path": "the path leads outside the landing directory",
     "file_vanished": "the file disappeared between listing and reading",
@@ -46,6 +51,8 @@ REJECTION_REASONS: dict[str, str] = {
 # documents.ingest_warnings.
 INGEST_WARNINGS: dict[str, str] = {
     "bad_warc_date": "the record's WARC-Date (ARC date) is missing or unparseable; fetched_at falls back to the file's modification time",
+    "mixed_encoding": "the page is UTF-8 but for some bytes in another encoding (a pasted paragraph, a stray quote); those bytes were read as windows-1252, U+FFFD where undefined",
+    "truncated": "the HTTP payload ends early (fewer bytes than its Content-Length, a chunk or compressed stream cut short); the bytes that were read are kept",
 }
 
 SINGLE_SUFFIXES = {".html": "html", ".htm": "html", ".xhtml": "html", ".txt": "text"}
@@ -239,46 +246,97 @@ def _read_up_to(reader, limit: int) -> bytes:
 
 
 def _read_warc(path: Path, rel_path: str, settings: Settings, stats: Counter) -> Iterator[RawDocument | Rejection]:
-    # A record whose header lacks Content-Length is what fastwarc returns when
-    # the file ends inside a header: it is truncation if nothing follows it.
-    headless: Rejection | None = None
-    last_offset = records_seen = 0
+    """Records of a WARC file; past a corrupt stretch (gzip member, garbled header) reading resumes.
+
+    The stretch that cannot be read becomes one rejection at its first byte
+    (``corrupt_gzip`` in a .warc.gz, ``malformed_warc_record`` in a plain
+    WARC) whose detail gives the byte range lost and what could be read of
+    the lost record; reading goes on at the next gzip member or ``WARC/``
+    line that starts a readable record (see core/resync.py).
+    """
+    start, records_seen = 0, 0
     with open(path, "rb") as stream:
-        records = WarcIterator(stream, record_types=WarcRecordType.any_type, parse_http=False)
+        while True:
+            segment = _WarcSegment(stream, start)
+            yield from segment.read(rel_path, settings, stats)
+            records_seen += segment.records_seen
+            if segment.cut:
+                return
+            if segment.failure is None:
+                break
+            lost_from = segment.lost_from()
+            resume = next_record_start(stream, lost_from)
+            if resume is None:  # nothing readable follows
+                if _ends_early(path, segment.last_offset):
+                    yield Rejection(rel_path, "truncated_warc",
+                                    f"gzip stream ends inside a member after offset {segment.last_offset}")
+                else:
+                    yield Rejection(rel_path, "malformed_warc_record",
+                                    f"unparseable record after offset {segment.last_offset}: {segment.failure}")
+                return
+            stats["warc_spans_lost"] += 1
+            yield Rejection(f"{rel_path}#{lost_from}", "corrupt_gzip" if is_gzip(stream) else "malformed_warc_record",
+                            describe_lost_span(stream, lost_from, resume, segment.failure))
+            start = resume
+    if segment.headless is not None:
+        yield Rejection(segment.headless.source_path, "truncated_warc", "file ends inside a record header")
+    elif _ends_early(path, segment.last_offset):
+        yield Rejection(rel_path, "truncated_warc", f"gzip stream ends inside a member after offset {segment.last_offset}")
+    elif records_seen == 0:
+        yield Rejection(rel_path, "malformed_warc_record", "no WARC record found")
+
+
+class _WarcSegment:
+    """Reads records from ``start`` until the file ends or the bytes cannot be read (``failure``)."""
+
+    def __init__(self, stream, start: int):
+        self.stream, self.start = stream, start
+        self.failure: OSError | None = None
+        self.headless: Rejection | None = None  # a record without Content-Length: truncation if nothing follows
+        self.last_offset = start  # the last record started
+        self.last_done: int | None = None  # the last record read to its end
+        self.in_record = False
+        self.records_seen = 0
+        self.cut = False  # a record was cut short by the end of the file: nothing follows
+
+    def read(self, rel_path: str, settings: Settings, stats: Counter) -> Iterator[RawDocument | Rejection]:
+        self.stream.seek(self.start)
+        records = WarcIterator(self.stream, record_types=WarcRecordType.any_type, parse_http=False)
         try:
             for record in records:
-                if headless is not None:
-                    yield headless
-                    headless = None
-                last_offset = record.stream_pos
-                source = f"{rel_path}#{last_offset}"
+                if self.headless is not None:
+                    yield self.headless
+                    self.headless = None
+                self.last_offset, self.in_record = record.stream_pos, True
+                source = f"{rel_path}#{self.last_offset}"
                 stats["warc_records"] += 1
                 stats[f"warc_type:{record.headers.get('WARC-Type', '(none)').strip().lower()}"] += 1
-                records_seen += 1
+                self.records_seen += 1
                 if "Content-Length" not in record.headers:
-                    headless = Rejection(source, "malformed_warc_record", "no Content-Length header")
+                    self.headless = Rejection(source, "malformed_warc_record", "no Content-Length header")
+                    self.in_record = False
                     continue
                 if "WARC-Type" not in record.headers:
                     record.reader.consume()
                     yield Rejection(source, "malformed_warc_record", "no (valid) WARC-Type header")
-                    continue
-                result = _warc_record(record, source, settings, stats)
-                if result is not None:
-                    yield result
-                    if isinstance(result, Rejection) and result.reason == "truncated_warc":
-                        return
+                else:
+                    result = _warc_record(record, source, settings, stats)
+                    if result is not None:
+                        yield result
+                        if isinstance(result, Rejection) and result.reason == "truncated_warc":
+                            self.cut = True
+                            return
+                self.last_done, self.in_record = self.last_offset, False
         except OSError as exc:
-            if _ends_early(path, last_offset):
-                yield Rejection(rel_path, "truncated_warc", f"gzip stream ends inside a member after offset {last_offset}")
-            else:
-                yield Rejection(rel_path, "malformed_warc_record", f"unparseable record after offset {last_offset}: {exc}")
-            return
-    if headless is not None:
-        yield Rejection(headless.source_path, "truncated_warc", "file ends inside a record header")
-    elif _ends_early(path, last_offset):
-        yield Rejection(rel_path, "truncated_warc", f"gzip stream ends inside a member after offset {last_offset}")
-    elif records_seen == 0:
-        yield Rejection(rel_path, "malformed_warc_record", "no WARC record found")
+            self.failure = exc
+
+    def lost_from(self) -> int:
+        """Where the unreadable stretch begins: the record being read, else the end of the last one read."""
+        if self.in_record:
+            return self.last_offset
+        if self.last_done is None:
+            return self.start
+        return record_end(self.stream, self.last_done)
 
 
 def _ends_early(path: Path, offset: int) -> bool:
@@ -342,16 +400,35 @@ def _warc_record(record: WarcRecord, source: str, settings: Settings, stats: Cou
         http.is_http = True
         http.set_bytes_content(block)
         try:
-            http.parse_http(auto_decode="all")
+            http.parse_http(auto_decode="none")  # decoded below, streaming and capped
             status = http.http_headers.status_code or 0
             media, charset = _mime(http.http_content_type), http.http_charset
-            body = b"" if oversize else _read_up_to(http.reader, settings.max_document_bytes + 1)
         except OSError as exc:
             return Rejection(source, "malformed_warc_record", f"bad HTTP response: {exc}")
         if not 200 <= status < 300 or status == 204:
             stats["skipped_http_status"] += 1
             return None
+        if not oversize and (media in HTML_MEDIA_TYPES or media in SNIFFED_MEDIA_TYPES):  # else skipped below
+            headers = http.http_headers
+            decoded = _http_body(http.reader, headers.get_multiple("Content-Encoding"),
+                                 headers.get_multiple("Transfer-Encoding"), headers.get("Content-Length"), settings)
+            if isinstance(decoded, _Reject):
+                return Rejection(source, decoded.reason, decoded.detail)
+            body, warnings = decoded.body, warnings + decoded.warnings
+        else:
+            body = b""
     return _html_document(source, url, fetched_at, media, charset, body, oversize, settings, stats, warnings)
+
+
+def _http_body(reader, content_encoding: list[str], transfer_encoding: list[str], content_length: str | None,
+               settings: Settings) -> Payload | _Reject:
+    """The decoded HTTP body (see core/payload.py), or why it cannot be had."""
+    try:
+        length = int(content_length) if content_length and content_length.strip().isdigit() else None
+        return decode_payload(reader, header_tokens(content_encoding), header_tokens(transfer_encoding), length,
+                              keep=settings.max_document_bytes + 1, max_decompressed=settings.max_decompressed_bytes)
+    except PayloadError as exc:
+        return _Reject(exc.reason, exc.detail)
 
 
 def _html_document(
@@ -400,7 +477,15 @@ def _read_arc(path: Path, rel_path: str, settings: Settings, stats: Counter) -> 
 def _arc_record(record, source: str, settings: Settings, stats: Counter) -> RawDocument | Rejection | None:
     """Like _warc_record, for a warcio record (ARC converted to WARC headers)."""
     wanted = record.rec_type == "response" and record.http_headers is not None
-    body = _read_up_to(record.content_stream(), settings.max_document_bytes + 1) if wanted else b""
+    status = record.http_headers.get_statuscode() if wanted else ""
+    ok_status = status.isdigit() and 200 <= int(status) < 300 and int(status) != 204
+    content_type = record.http_headers.get_header("Content-Type") if wanted else None
+    decoded = None
+    if wanted and ok_status and _mime(content_type) in HTML_MEDIA_TYPES | SNIFFED_MEDIA_TYPES:
+        # warcio's content_stream() would inflate a compressed payload without a cap: decoded here
+        headers = record.http_headers
+        decoded = _http_body(record.raw_stream, _all_values(headers, "Content-Encoding"),
+                             _all_values(headers, "Transfer-Encoding"), headers.get_header("Content-Length"), settings)
     while record.raw_stream.read(READ_CHUNK):
         pass
     if getattr(record.raw_stream, "limit", 0) > 0:  # the file ended before the record's declared length
@@ -408,17 +493,22 @@ def _arc_record(record, source: str, settings: Settings, stats: Counter) -> RawD
     if not wanted:
         stats["skipped_non_html" if record.rec_type == "response" else f"skipped_warc_{record.rec_type}"] += 1
         return None
-    fetched_at, warnings = _record_date(record.rec_headers.get_header("WARC-Date"))
-    status = record.http_headers.get_statuscode()
-    if not (status.isdigit() and 200 <= int(status) < 300 and int(status) != 204):
+    if not ok_status:
         stats["skipped_http_status"] += 1
         return None
-    content_type = record.http_headers.get_header("Content-Type")
+    if isinstance(decoded, _Reject):
+        return Rejection(source, decoded.reason, decoded.detail)
+    fetched_at, warnings = _record_date(record.rec_headers.get_header("WARC-Date"))
     charset = None
     for param in (content_type or "").split(";")[1:]:
         key, _, value = param.partition("=")
         if key.strip().lower() == "charset":
             charset = value.strip().strip("\"'") or None
     url = _target_uri(record.rec_headers.get_header("WARC-Target-URI"))
+    body, payload_warnings = (decoded.body, decoded.warnings) if decoded is not None else (b"", ())
     return _html_document(source, url, fetched_at, _mime(content_type), charset, body, False, settings, stats,
-                          warnings)
+                          warnings + payload_warnings)
+
+
+def _all_values(headers, name: str) -> list[str]:
+    return [value for key, value in headers.headers if key.lower() == name.lower()]

@@ -161,15 +161,29 @@ class _UrlIndex:
 _FLOOR = datetime.min.replace(tzinfo=timezone.utc)
 
 
-def _chunks(items: Iterable, size: int) -> Iterator[list]:
-    chunk = []
+def _chunks(items: Iterable, size: int, max_bytes: int | None = None, weight=len) -> Iterator[list]:
+    """Consecutive lists of at most ``size`` items and at most ``max_bytes`` of ``weight``.
+
+    A single item heavier than ``max_bytes`` is a chunk on its own.
+    """
+    chunk: list = []
+    held = 0
     for item in items:
+        heft = weight(item) if max_bytes is not None else 0
+        if chunk and max_bytes is not None and held + heft > max_bytes:
+            yield chunk
+            chunk, held = [], 0
         chunk.append(item)
+        held += heft
         if len(chunk) == size:
             yield chunk
-            chunk = []
+            chunk, held = [], 0
     if chunk:
         yield chunk
+
+
+def _raw_bytes(raw: RawDocument) -> int:
+    return len(raw.content)
 
 
 def parse_batch(
@@ -184,7 +198,8 @@ def parse_batch(
 ) -> BatchTables | Counter:
     """Rows of documents, rejected_documents and the extracted articles and paragraphs of one batch.
 
-    Documents stream through in chunks of ``settings.documents_per_chunk``, so
+    Documents stream through in chunks of ``settings.documents_per_chunk`` and
+    at most ``settings.bytes_per_chunk`` of raw content, so
     memory stays flat however large a crawl file is: each chunk's rows go to
     ``sinks`` (table name -> object with ``append(rows)``) and the counts are
     returned. Without sinks the rows are collected and returned as DataFrames.
@@ -219,7 +234,8 @@ def parse_batch(
     replaced = set().union(*earlier_versions.values()) if earlier_versions else set()
     urls = _UrlIndex(earlier_articles[~earlier_articles["doc_id"].isin(replaced)], reject)
     raws = _read_batch(Path(landing_dir), batch, settings, stats, reject, tally)
-    for number, chunk in enumerate(_chunks(raws, settings.documents_per_chunk), start=1):
+    chunks = _chunks(raws, settings.documents_per_chunk, settings.bytes_per_chunk, _raw_bytes)
+    for number, chunk in enumerate(chunks, start=1):
         decoded = _decode_new(chunk, settings, seen, reject)
         articles = _extract_all(decoded, settings, reject)
         decoded = [_with_page_url(doc, articles.get(doc_id_for(doc.content_sha256))) for doc in decoded]

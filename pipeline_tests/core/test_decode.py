@@ -206,3 +206,99 @@ def test_no_harness_page_decodes_to_mojibake():
         if len(MOJIBAKE.findall(text)) > 3 or text.count("\ufffd") > 0.001 * len(text):
             suspicious.append(path.name)
     assert suspicious == []
+
+
+# ------------------------------------------------------------------ mislabelled charsets, decided by evidence
+
+FRENCH = "La Crème brûlée du café: déjà vu à Noël, très élégant et naïf. Où est le garçon?"
+POLISH = "Zażółć gęślą jaźń. Łódź, Kraków, Wrocław i Gdańsk to piękne miasta, a książka się świetnie sprzedała."
+CZECH = "Česká republika: Brno, Ostrava a Plzeň. Příliš žluťoučký kůň úpěl ďábelské ódy, řeka teče."
+ENGLISH = "The minister said on Tuesday that the budget would be published next week. " * 3
+
+
+@pytest.mark.parametrize("declared", ["utf-8", None])
+def test_cp1252_page_labelled_utf8_is_read_as_cp1252(declared):
+    doc = decode(page(ENGLISH + FRENCH, '<meta charset="utf-8">').encode("cp1252"), declared=declared)
+    assert doc.encoding == "cp1252"
+    assert FRENCH in doc.text and "Crčme" not in doc.text
+    assert doc.ingest_warnings == ()
+
+
+def test_utf8_page_with_one_cp1252_paragraph_stays_utf8_and_is_repaired():
+    content = page(ENGLISH + "“Quoted” — said.", '<meta charset="utf-8">').encode() + f"<p>{FRENCH}</p>".encode("cp1252")
+    doc = decode(content, declared="utf-8")
+    assert doc.encoding == "utf-8" and doc.ingest_warnings == ("mixed_encoding",)
+    assert "“Quoted” — said." in doc.text and FRENCH in doc.text
+
+
+def test_a_few_stray_bytes_are_warned_as_mixed():
+    doc = decode(page(SMART + RUSSIAN).encode() + b"<p>A \x96 dash</p>", declared="utf-8")
+    assert doc.encoding == "utf-8" and doc.ingest_warnings == ("mixed_encoding",)
+    assert decode(page(SMART).encode()).ingest_warnings == ()
+
+
+@pytest.mark.parametrize("text, codec, expected", [
+    (POLISH, "cp1250", {"cp1250"}),
+    (CZECH, "cp1250", {"cp1250"}),
+    (RUSSIAN, "cp1251", {"cp1251"}),
+    (RUSSIAN, "koi8-r", {"koi8-r"}),
+])
+def test_other_code_pages_labelled_utf8_are_not_taken_for_cp1252(text, codec, expected):
+    doc = decode(page(ENGLISH + text + " " + text, '<meta charset="utf-8">').encode(codec), declared="utf-8")
+    assert doc.encoding in expected
+    assert text in doc.text
+
+
+def test_iso_8859_2_labelled_utf8_is_not_read_as_cp1252():
+    # Which Central European code page it is, is left to detection (it may pick a neighbour).
+    doc = decode(page(ENGLISH + CZECH + " " + CZECH, '<meta charset="utf-8">').encode("iso-8859-2"), declared="utf-8")
+    assert doc.encoding != "cp1252"
+
+
+# ------------------------------------------------------------------ what the HTML parser would cut
+
+def nested(levels: int, tag: str = "div") -> str:
+    return (f"<html><head><title>t</title></head><body><p>Intro text before the nesting.</p>"
+            + f"<{tag}>" * levels + "DEEP" + f"</{tag}>" * levels + "<p>after</p></body></html>")
+
+
+def test_parser_depth_limit_is_what_libxml2_does():
+    from trafilatura.utils import load_html
+
+    from pipeline.core.parser_limits import PARSER_MAX_DEPTH
+
+    assert "after" in "".join(load_html(nested(PARSER_MAX_DEPTH - 2)).itertext())  # html + body + 254
+    assert "after" not in "".join(load_html(nested(PARSER_MAX_DEPTH - 1)).itertext())  # the rest is dropped
+
+
+def test_nesting_the_parser_would_cut_is_rejected():
+    assert decode(nested(254).encode()).text  # html + body + 254 levels: the parser keeps all
+    with pytest.raises(Unusable) as info:
+        decode(nested(255).encode())
+    assert info.value.reason == "too_deeply_nested" and "256" in info.value.detail
+    with pytest.raises(Unusable):
+        decode(nested(1_500, "span").encode())
+
+
+def test_scan_overcount_does_not_reject_what_the_parser_keeps():
+    # 130 <div><p> pairs: the flat scan stacks them (262 levels), the parser closes each <p> at the next <div>.
+    text = "<html><body>" + "<div><p>x" * 130 + "</div>" * 130 + "<p>after</p></body></html>"
+    assert "after" in decode(text.encode()).text
+
+
+def test_lower_depth_setting_rejects_by_the_scan():
+    with pytest.raises(Unusable) as info:
+        decode(nested(100).encode(), settings=Settings(max_html_depth=50))
+    assert info.value.reason == "too_deeply_nested"
+
+
+def test_text_node_the_parser_would_drop_is_rejected():
+    from pipeline.core.parser_limits import PARSER_MAX_TEXT
+
+    big = "<html><body><p>start</p><p>" + "a" * (PARSER_MAX_TEXT + 10) + "</p><p>end</p></body></html>"
+    with pytest.raises(Unusable) as info:
+        decode(big.encode(), settings=Settings(max_document_bytes=11_000_000))
+    assert info.value.reason == "text_node_too_long"
+    # the same length in entities decodes to far less: the parser keeps it
+    entities = "<html><body><p>start</p><p>" + "a&amp;" * 1_700_000 + "</p><p>end</p></body></html>"
+    assert "end" in decode(entities.encode(), settings=Settings(max_document_bytes=11_000_000)).text
