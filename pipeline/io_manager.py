@@ -47,6 +47,14 @@ def column_lineage_metadata(table: str) -> dg.TableColumnLineage | None:
     )
 
 
+INTERNAL_GROUP = "internal"
+
+
+def asset_group(table: str, public_group: str) -> str:
+    """The UI asset group of a table: its stage's group when public, ``internal`` for staging and partials."""
+    return public_group if schemas.is_public(table) else INTERNAL_GROUP
+
+
 def definition_metadata(table: str) -> dict:
     """Static metadata for an asset producing `table` (schema shown before any run)."""
     return {"dagster/column_schema": table_schema_metadata(table)}
@@ -71,8 +79,10 @@ class ParquetIOManager(dg.UPathIOManager):
             return
         table = context.asset_key.path[-1]
         arrow_table = schemas.to_arrow(table, obj)
+        if table in schemas.CLUSTER_BY:
+            arrow_table = arrow_table.sort_by([(column, "ascending") for column in schemas.CLUSTER_BY[table]])
         tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
-        pq.write_table(arrow_table, str(tmp), compression="zstd")
+        pq.write_table(arrow_table, str(tmp), compression="zstd", row_group_size=schemas.ROW_GROUP_ROWS)
         os.replace(str(tmp), str(path))
 
     def load_from_path(self, context: dg.InputContext, path: UPath) -> pd.DataFrame:
