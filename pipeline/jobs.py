@@ -17,6 +17,8 @@ BATCH_TABLES = PARSE_TABLES + FINAL_TABLES + ENTITY_BATCH_TABLES
 # The order a batch's refresh writes its tables in (see refresh.interrupted_batches).
 REFRESH_WRITE_ORDER = [[table] for table in FINAL_TABLES + ENTITY_BATCH_TABLES[:1]] + [ENTITY_BATCH_TABLES[1:]]
 AGGREGATE_TABLES = ["entity_aliases", "entity_pairs", "entities", "entity_daily", "entity_trends", "entity_chart"]
+# Written after the aggregates from every table (pipeline/assets/exports.py).
+EXPORT_ASSETS = ["warehouse_manifest", "corpus_duckdb"]
 
 ingest_batch_job = dg.define_asset_job(
     "ingest_batch",
@@ -34,6 +36,6 @@ refresh_batch_job = dg.define_asset_job(
 
 aggregates_job = dg.define_asset_job(
     "rebuild_aggregates",
-    selection=dg.AssetSelection.assets(*AGGREGATE_TABLES),
-    description="Rebuild the corpus-wide entity tables and chart.",
+    selection=dg.AssetSelection.assets(*AGGREGATE_TABLES, *EXPORT_ASSETS),
+    description="Rebuild the corpus-wide entity tables and chart, the manifest and the DuckDB database.",
 )
