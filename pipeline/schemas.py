@@ -432,3 +432,25 @@ LINEAGE["entity_daily"]["date"] = [("articles", "date")]
 # the row groups (ROW_GROUP_ROWS rows each) whose statistics rule it out.
 CLUSTER_BY: dict[str, list[str]] = {"entity_mentions": ["entity_id", "doc_id", "paragraph_index", "start"]}
 ROW_GROUP_ROWS = 65_536
+
+# Example values for the codebook (table -> column -> value as it would print).
+EXAMPLES: dict[str, dict[str, str]] = {
+    "documents": {
+        "doc_id": "3f9a1c0b7d2e4f18", "source_path": "crawl/CC-NEWS-2024.warc.gz#18342",
+        "media_type": "html", "encoding": "utf-8", "ingest_warnings": "['bad_warc_date']",
+    },
+    "articles": {
+        "domain": "bbc.co.uk", "outlet": "bbc.co.uk", "date": "2024-03-11",
+        "published_at": "2024-03-11 08:30:00+00:00", "published_utc_offset_minutes": "60",
+        "authors": "['Jane Doe', 'Max Muster']", "language": "en", "site_name": "BBC News",
+    },
+    "paragraphs": {"paragraph_index": "0", "kind": "quote", "boilerplate_rule": "cookie_notice"},
+    "entity_mentions": {"start": "4", "end": "16", "text": "Yusuf Demir", "label": "PERSON",
+                        "entity_id": "E3ab5252be191a361"},
+    "entity_aliases": {"alias": "Demir", "label": "PERSON"},
+    "entities": {"label": "PERSON", "aliases": "['Demir', 'Yusuf Demir']"},
+    "entity_daily": {"date": "2024-03-11", "outlet": "bbc.co.uk"},
+    "entity_pairs": {"llr_sign": "1", "pmi": "1.61"},
+    "rejected_documents": {"reason": "no_article", "stage": "extract"},
+    "domain_boilerplate": {"match": "near", "share": "0.42"},
+}
