@@ -14,12 +14,12 @@ import pytest
 from pipeline import schemas
 from pipeline.corpus import Corpus, RawBytesMismatch
 from pipeline_tests.helpers import read
-from pipeline_tests.warehouse_fixture import PRESS_NOTE, build_warehouse
+from pipeline_tests.warehouse_fixture import PRESS_NOTE
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return build_warehouse(tmp_path_factory.mktemp("corpus"))
+def built(corpus_warehouse):
+    return corpus_warehouse
 
 
 @pytest.fixture(scope="module")

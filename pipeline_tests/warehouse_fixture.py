@@ -20,7 +20,7 @@ Eleanor Vance told reporters in Berlin that the talks with the Northern Institut
 """
 
 
-def build_warehouse(root: Path, n_articles: int = 24) -> tuple[Path, Path]:
+def build_warehouse(root: Path, n_articles: int = 60) -> tuple[Path, Path]:
     """(landing, warehouse) under root, built by `news-pipeline run`."""
     from pipeline.sample_corpus import generate_corpus
 
