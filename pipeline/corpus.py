@@ -343,14 +343,15 @@ class Corpus:
         """Keyword in context: every mention of the entity, from its offsets into the paragraph text.
 
         Columns: the mention's doc_id, paragraph_index, start, end, text,
-        date, outlet and title; ``left``, ``match``, ``right`` (up to
+        date, outlet, title and the paragraph's kind; ``left``, ``match``, ``right`` (up to
         ``width`` characters each side); ``sentence`` (the sentence holding
         the mention) and ``highlighted`` (that sentence with the mention
         between the two ``mark`` strings).
         """
         mentions = self.mentions(entity=entity, start=start, end=end, outlet=outlet)
         keys = mentions[["doc_id", "paragraph_index"]].drop_duplicates()
-        texts = self.table("paragraphs", ["doc_id", "paragraph_index", "text"], _isin("doc_id", keys["doc_id"]))
+        texts = self.table("paragraphs", ["doc_id", "paragraph_index", "kind", "text"],
+                           _isin("doc_id", keys["doc_id"]))
         texts = texts.rename(columns={"text": "paragraph_text"})
         frame = mentions.merge(texts, on=["doc_id", "paragraph_index"], how="left")
         titles = self.table("articles", ["doc_id", "title"], _isin("doc_id", keys["doc_id"]))
