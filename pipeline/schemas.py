@@ -431,7 +431,7 @@ LINEAGE["entity_daily"]["date"] = [("articles", "date")]
 # rows of one entity sit together, so a reader filtering on entity_id skips
 # the row groups (ROW_GROUP_ROWS rows each) whose statistics rule it out.
 CLUSTER_BY: dict[str, list[str]] = {"entity_mentions": ["entity_id", "doc_id", "paragraph_index", "start"]}
-ROW_GROUP_ROWS = 65_536
+ROW_GROUP_ROWS = 10_000
 
 # Example values for the codebook (table -> column -> value as it would print).
 EXAMPLES: dict[str, dict[str, str]] = {

@@ -80,6 +80,26 @@ def read_table(
     return scan(warehouse_dir, table, columns, partitions=partitions).to_pandas()
 
 
+def write_table_file(table: str, frame: pd.DataFrame | pa.Table, path: Path) -> None:
+    """Write one file of a table atomically: conformed to its schema, rows in its CLUSTER_BY order.
+
+    The rows go to a hidden temporary file renamed onto ``path``, so readers
+    see the old file or the new one, never half of one.
+    """
+    import os
+    import uuid
+
+    import pyarrow.parquet as pq
+
+    arrow_table = frame if isinstance(frame, pa.Table) else schemas.to_arrow(table, frame)
+    if table in schemas.CLUSTER_BY:
+        arrow_table = arrow_table.sort_by([(column, "ascending") for column in schemas.CLUSTER_BY[table]])
+    path = Path(path)
+    tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
+    pq.write_table(arrow_table, str(tmp), compression="zstd", row_group_size=schemas.ROW_GROUP_ROWS)
+    os.replace(str(tmp), str(path))
+
+
 def superseded_doc_ids(warehouse_dir: Path, partitions: list[str] | None = None) -> set[str]:
     """Documents another capture of the same URL replaced (rejected as duplicate_url)."""
     rejected = read_table(warehouse_dir, "rejected_documents", ["doc_id", "reason"], partitions)
