@@ -35,7 +35,7 @@ Log = Callable[[str], None]
 EXTRACTION_REASONS = {
     "file_changed": "the file changed between claiming and reading; the next run ingests the new version",
     "duplicate_file": "the file's bytes were already ingested under another path",
-    "duplicate_content": "a document with the same bytes was already ingested",
+    "duplicate_content": "a document with the same decoded text was already ingested",
     "duplicate_url": "an older capture of a URL captured again; the newest capture is the article",
     "no_article": "no article text could be extracted (index page, login wall, too short)",
     "internal_error": "an unexpected error on this document only; the message says where",
