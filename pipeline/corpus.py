@@ -212,26 +212,32 @@ class Corpus:
             table = self._entity_table()
             labelled = table.loc[table["label"].isin(_as_list(label)), "entity_id"].tolist()
             corpus_ids = labelled if corpus_ids is None else sorted(set(corpus_ids) & set(labelled))
-        if corpus_ids is None:
-            by_entity = None
-        elif stored:
-            by_entity = _isin("corpus_entity_id", corpus_ids)
-        else:
+        by_entity = None
+        if corpus_ids is not None:
             aliases = self._alias_map()
             by_entity = _isin("entity_id", aliases.loc[aliases["corpus_entity_id"].isin(corpus_ids), "entity_id"])
+            if stored:  # files written before the corpus columns existed still match through entity_aliases
+                by_entity = _isin("corpus_entity_id", corpus_ids) | by_entity
         where = _and(by_entity, _isin("doc_id", self._doc_ids(start, end, outlet)))
         frame = self.table("entity_mentions", filter=where)
-        if resolved and not stored:
+        if resolved:
             frame = self._resolve(frame)
+        elif not stored:
+            frame = frame.drop(columns=[c for c in RESOLVED_COLUMNS if c in frame])
         articles = self.table("articles", ["doc_id", "date", "outlet"], _isin("doc_id", frame["doc_id"]))
         frame = frame.merge(articles, on="doc_id", how="left")
         return frame.sort_values(["date", "doc_id", "paragraph_index", "start"], ignore_index=True)
 
     def _resolve(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Corpus id, name and label of each mention: as stored with it, else through entity_aliases."""
         info = self._entity_table().rename(columns={
             "entity_id": "corpus_entity_id", "canonical_name": "corpus_canonical_name", "label": "entity_label"})
-        frame = frame.merge(self._alias_map(), on="entity_id", how="left")
-        return frame.merge(info.drop(columns="n_mentions"), on="corpus_entity_id", how="left")
+        mapped = frame[["entity_id"]].merge(self._alias_map(), on="entity_id", how="left")
+        mapped = mapped.merge(info.drop(columns="n_mentions"), on="corpus_entity_id", how="left")
+        for column in RESOLVED_COLUMNS:
+            looked_up = pd.Series(mapped[column].to_numpy(), index=frame.index)
+            frame[column] = frame[column].where(frame[column].notna(), looked_up) if column in frame else looked_up
+        return frame
 
     def daily(self, entity: str | Iterable[str] | None = None, by: str | Iterable[str] = "day",
               start: DayLike = None, end: DayLike = None, outlet=None, label: str | Iterable[str] | None = None,

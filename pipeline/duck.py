@@ -53,12 +53,19 @@ def _table_select(warehouse_dir: Path, table: str) -> str:
 
 
 def _mentions_resolved() -> str:
-    if {"corpus_entity_id", "corpus_canonical_name", "entity_label"} <= set(schemas.TABLES["entity_mentions"].names):
-        return ("SELECT m.*, a.date, a.outlet FROM entity_mentions m "
-                "LEFT JOIN articles a USING (doc_id)")
+    """Mentions with their corpus entity: as stored with them when the table has the columns, else (and for
+    files written before it had them) through entity_aliases."""
+    stored = [c for c in ("corpus_entity_id", "corpus_canonical_name", "entity_label")
+              if c in schemas.TABLES["entity_mentions"].names]
+    mentions = f"m.* EXCLUDE ({', '.join(stored)})" if stored else "m.*"
+
+    def pick(column: str, looked_up: str) -> str:
+        return f"coalesce(m.{column}, {looked_up})" if column in stored else looked_up
+
     return (
-        "SELECT m.*, map.entity_id AS corpus_entity_id, e.canonical_name AS corpus_canonical_name,"
-        " e.label AS entity_label, a.date, a.outlet"
+        f"SELECT {mentions}, {pick('corpus_entity_id', 'map.entity_id')} AS corpus_entity_id,"
+        f" {pick('corpus_canonical_name', 'e.canonical_name')} AS corpus_canonical_name,"
+        f" {pick('entity_label', 'e.label')} AS entity_label, a.date, a.outlet"
         " FROM entity_mentions m"
         " LEFT JOIN (SELECT alias_entity_id, any_value(entity_id) AS entity_id FROM entity_aliases GROUP BY 1) map"
         " ON m.entity_id = map.alias_entity_id"

@@ -246,3 +246,49 @@ def test_internal_tables_are_marked_and_grouped_apart():
     assert internal and all(groups[t] == "internal" for t in internal)
     assert all(groups[t] != "internal" for t in schemas.PUBLIC_TABLES)
     assert {"extracted_articles", "entity_batch_counts"} <= set(internal)
+
+
+def test_mentions_use_stored_corpus_ids_when_the_table_has_them(built, tmp_path, monkeypatch):
+    """Once entity_mentions carries corpus ids, they are used; files written before still resolve."""
+    import shutil
+
+    import pyarrow as pa
+
+    from pipeline import warehouse as wh
+
+    _, warehouse = built
+    copy = tmp_path / "warehouse"
+    shutil.copytree(warehouse, copy)
+    schema = schemas.TABLES["entity_mentions"]
+    for name in ("corpus_entity_id", "corpus_canonical_name", "entity_label"):
+        if name not in schema.names:
+            schema = schema.append(pa.field(name, pa.string(), metadata={"description": name}))
+    monkeypatch.setitem(schemas.TABLES, "entity_mentions", schema)
+    before = Corpus(warehouse).mentions()
+
+    # split the batch file in two: an old one without the columns, a new one with them
+    [old_file] = wh.table_files(copy, "entity_mentions")
+    mentions = pd.read_parquet(old_file)
+    halves = sorted(mentions["doc_id"].unique())
+    newer = mentions["doc_id"].isin(halves[len(halves) // 2:])
+    mentions[~newer].to_parquet(old_file, index=False)
+    rewritten = mentions[newer].reset_index(drop=True)
+    resolved = before.set_index(["doc_id", "paragraph_index", "start"])
+    keys = list(zip(rewritten["doc_id"], rewritten["paragraph_index"], rewritten["start"]))
+    rewritten["corpus_entity_id"] = resolved.loc[keys, "corpus_entity_id"].to_numpy()
+    rewritten["corpus_canonical_name"] = "stored " + resolved.loc[keys, "corpus_canonical_name"].to_numpy()
+    rewritten["entity_label"] = resolved.loc[keys, "entity_label"].to_numpy()
+    wh.write_table_file("entity_mentions", rewritten, old_file.with_name("zz-later-batch.parquet"))
+
+    corpus = Corpus(copy)
+    after = corpus.mentions()
+    assert len(after) == len(before) and after["corpus_entity_id"].notna().all()
+    stored = after["doc_id"].isin(rewritten["doc_id"])
+    assert after.loc[stored, "corpus_canonical_name"].str.startswith("stored ").all()
+    assert not after.loc[~stored, "corpus_canonical_name"].str.startswith("stored ").any()
+    person = corpus.entities(label="PERSON").iloc[0]["entity_id"]
+    assert len(corpus.mentions(entity=person)) == (before["corpus_entity_id"] == person).sum()
+    connection = corpus.duckdb()
+    assert connection.execute(
+        "SELECT count(*), count(corpus_entity_id), count(*) FILTER (WHERE corpus_canonical_name LIKE 'stored %')"
+        " FROM mentions_resolved").fetchall()[0] == (len(before), len(before), int(stored.sum()))
