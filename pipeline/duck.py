@@ -115,6 +115,7 @@ def export(warehouse_dir: Path, out: Path | None = None) -> Path:
     warehouse_dir = Path(warehouse_dir)
     out = Path(out) if out is not None else warehouse_dir / DEFAULT_FILE
     out.parent.mkdir(parents=True, exist_ok=True)
+    warehouse.remove_stale_temporaries(out.parent, f".{out.name}.*.tmp*")  # from a killed run
     tmp = out.parent / f".{out.name}.{uuid.uuid4().hex}.tmp"
     connection = connect(warehouse_dir, str(tmp))
     connection.close()

@@ -69,6 +69,7 @@ def build_manifest(settings: Settings) -> dict:
 def write_manifest(settings: Settings) -> Path:
     path = Path(settings.warehouse_dir) / MANIFEST_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
+    warehouse.remove_stale_temporaries(path.parent, f".{path.name}.*.tmp")  # from a killed run
     tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
     tmp.write_text(json.dumps(build_manifest(settings), indent=1, sort_keys=True))
     os.replace(tmp, path)

@@ -100,6 +100,18 @@ def write_table_file(table: str, frame: pd.DataFrame | pa.Table, path: Path) -> 
     os.replace(str(tmp), str(path))
 
 
+def remove_stale_temporaries(directory: Path, pattern: str, older_than_s: float = 3600) -> None:
+    """Delete hidden temporary files a killed write left behind (old enough not to be another writer's)."""
+    import time
+
+    for leftover in Path(directory).glob(pattern):
+        try:
+            if time.time() - leftover.stat().st_mtime > older_than_s:
+                leftover.unlink(missing_ok=True)
+        except FileNotFoundError:
+            pass
+
+
 def superseded_doc_ids(warehouse_dir: Path, partitions: list[str] | None = None) -> set[str]:
     """Documents another capture of the same URL replaced (rejected as duplicate_url)."""
     rejected = read_table(warehouse_dir, "rejected_documents", ["doc_id", "reason"], partitions)
