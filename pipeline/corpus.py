@@ -328,7 +328,8 @@ class Corpus:
                      None if include_boilerplate else ds.field("is_boilerplate") == False)  # noqa: E712
         columns = ["doc_id", "paragraph_index", "kind", "text"]
         table = warehouse.scan(self.warehouse_dir, "paragraphs", columns, where)
-        hit = pc.match_substring_regex(table.column("text"), pattern, ignore_case=not case_sensitive)
+        # a plain substring test in Arrow first; the whole-word test (Unicode-aware) on what it keeps
+        hit = pc.match_substring(table.column("text"), phrase.strip(), ignore_case=not case_sensitive)
         paragraphs = to_frame(table.filter(hit))
         compiled = re.compile(pattern, flags)
         paragraphs["match_starts"] = pd.Series(
