@@ -292,3 +292,16 @@ def test_mentions_use_stored_corpus_ids_when_the_table_has_them(built, tmp_path,
     assert connection.execute(
         "SELECT count(*), count(corpus_entity_id), count(*) FILTER (WHERE corpus_canonical_name LIKE 'stored %')"
         " FROM mentions_resolved").fetchall()[0] == (len(before), len(before), int(stored.sum()))
+
+
+def test_daily_sums_agree_with_entities_whatever_the_grouping(corpus):
+    entities = corpus.entities().set_index("entity_id")
+    for by in ("day", "week", "outlet", ["outlet", "day"]):
+        daily = corpus.daily(by=by)
+        totals = daily.groupby("entity_id")[["n_mentions", "n_documents"]].sum()
+        assert (totals["n_mentions"] == entities["n_mentions"].reindex(totals.index)).all(), by
+        assert set(totals.index) == set(entities.index), by
+    one = entities.index[0]
+    assert corpus.daily(entity=one, by="outlet")["n_documents"].sum() == entities.loc[one, "n_documents"]
+    with pytest.raises(ValueError):
+        corpus.daily(by=["day", "week"])
