@@ -310,7 +310,8 @@ LINEAGE["entity_batch_overlaps"] = {
 # Added columns of existing entity tables (appended, never renamed).
 TABLES["entity_pairs"] = TABLES["entity_pairs"].append(pa.field(
     "llr", pa.float64(),
-    metadata={"description": "Log-likelihood ratio G² of the pair over articles (Dunning): evidence of association"},
+    metadata={"description": "Log-likelihood ratio G² of the pair over articles (Dunning): evidence of association"
+                           " in either direction, never negative (llr_sign says which)"},
 ))
 TABLES["entity_trends"] = TABLES["entity_trends"].append(pa.field(
     "n_mentions_last_day", pa.int64(), metadata={"description": "Mentions of the entity on last_day"},
