@@ -57,7 +57,7 @@ def _table_section(table: str) -> list[str]:
     from pipeline.jobs import BATCH_TABLES
 
     layout = "one file per batch" if table in BATCH_TABLES else "one corpus-wide file"
-    lines = [f"### `{table}`", "", schemas.TABLE_DESCRIPTIONS[table], "",
+    lines = [f"### `{table}`", "", schemas.TABLE_DESCRIPTIONS.get(table, ""), "",
              f"Files: `{table}/` ({layout}).", ""]
     lineage = schemas.LINEAGE.get(table, {})
     examples = schemas.EXAMPLES.get(table, {})
@@ -75,7 +75,7 @@ def render() -> str:
     internal = [t for t in schemas.TABLES if not schemas.is_public(t)]
     lines = [PREAMBLE, "## Tables", "", "| table | public | rows are |", "|---|---|---|"]
     lines += [f"| [`{t}`](#{t}) | {'yes' if schemas.is_public(t) else 'internal'} | "
-              f"{_cell(schemas.TABLE_DESCRIPTIONS[t])} |" for t in public + internal]
+              f"{_cell(schemas.TABLE_DESCRIPTIONS.get(t, ''))} |" for t in public + internal]
     lines += ["", "## Public tables", ""]
     for table in public:
         lines += _table_section(table)

@@ -92,7 +92,7 @@ def define_views(connection, warehouse_dir: Path) -> None:
     """Create (or replace) every view on ``connection``, with comments."""
     for table in schemas.PUBLIC_TABLES:
         connection.execute(f"CREATE OR REPLACE VIEW {quote(table)} AS {_table_select(warehouse_dir, table)}")
-        connection.execute(f"COMMENT ON VIEW {quote(table)} IS {_literal(schemas.TABLE_DESCRIPTIONS[table])}")
+        connection.execute(f"COMMENT ON VIEW {quote(table)} IS {_literal(schemas.TABLE_DESCRIPTIONS.get(table, ''))}")
         for field in schemas.TABLES[table]:
             connection.execute(
                 f"COMMENT ON COLUMN {quote(table)}.{quote(field.name)} IS {_literal(schemas.description(field))}")

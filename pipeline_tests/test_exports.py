@@ -141,6 +141,7 @@ def test_codebook_is_generated_from_the_schemas_and_current():
     assert codebook.is_current(), "CODEBOOK.md is stale: run `news-pipeline codebook`"
     text = codebook.render()
     for table, schema in schemas.TABLES.items():
+        assert schemas.TABLE_DESCRIPTIONS.get(table), f"{table} has no entry in schemas.TABLE_DESCRIPTIONS"
         assert f"### `{table}`" in text
         for field in schema:
             assert schemas.description(field), f"{table}.{field.name} has no description"
