@@ -88,6 +88,13 @@ def _and(*expressions: ds.Expression | None) -> ds.Expression | None:
     return result
 
 
+def _day_range(start: DayLike, end: DayLike) -> ds.Expression | None:
+    """date within [start, end] (inclusive days; either may be open)."""
+    start, end = _day(start), _day(end)
+    return _and(ds.field("date") >= pa.scalar(start, pa.date32()) if start else None,
+                ds.field("date") <= pa.scalar(end, pa.date32()) if end else None)
+
+
 def _isin(column: str, values: Iterable | None) -> ds.Expression | None:
     """column in values (string columns); an empty list selects nothing."""
     if values is None:
@@ -123,12 +130,7 @@ class Corpus:
         return schemas.TABLES[table].names
 
     def _article_filter(self, start: DayLike, end: DayLike, outlet) -> ds.Expression | None:
-        start, end = _day(start), _day(end)
-        return _and(
-            ds.field("date") >= pa.scalar(start, pa.date32()) if start else None,
-            ds.field("date") <= pa.scalar(end, pa.date32()) if end else None,
-            _isin("outlet", _as_list(outlet)),
-        )
+        return _and(_day_range(start, end), _isin("outlet", _as_list(outlet)))
 
     def _doc_ids(self, start: DayLike, end: DayLike, outlet) -> list[str] | None:
         """doc_ids of the articles in range (None: no restriction)."""
@@ -259,12 +261,7 @@ class Corpus:
         if label is not None:
             labelled = info.loc[info["label"].isin(_as_list(label)), "entity_id"]
             ids = labelled.tolist() if ids is None else sorted(set(ids) & set(labelled))
-        start_day, end_day = _day(start), _day(end)
-        where = _and(
-            _isin("entity_id", ids), _isin("outlet", _as_list(outlet)),
-            ds.field("date") >= pa.scalar(start_day, pa.date32()) if start_day else None,
-            ds.field("date") <= pa.scalar(end_day, pa.date32()) if end_day else None,
-        )
+        where = _and(_isin("entity_id", ids), _isin("outlet", _as_list(outlet)), _day_range(start, end))
         frame = self.table("entity_daily", filter=where)
         keys = []
         if "week" in groups:
