@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: demo test ui run quality bench-ner clean
+.PHONY: demo test ui run quality bench-ner codebook bench-corpus clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -41,3 +41,11 @@ bench-ner: $(STAMP)
 
 clean:
 	rm -rf data/warehouse .dagster_home
+
+## make codebook: regenerate CODEBOOK.md from pipeline/schemas.py
+codebook: $(STAMP)
+	$(BIN)/news-pipeline codebook
+
+## make bench-corpus: one entity's mentions from a synthetic 100k-document warehouse
+bench-corpus: $(STAMP)
+	$(BIN)/python bench/corpus_read.py

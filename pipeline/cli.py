@@ -78,6 +78,32 @@ def command_sample(args) -> int:
     return 0
 
 
+def command_export_duckdb(args) -> int:
+    from pipeline import duck
+
+    settings = _settings(args)
+    if not settings.warehouse_dir.is_dir():
+        print(f"error: warehouse dir {settings.warehouse_dir} does not exist", file=sys.stderr)
+        return 2
+    out = duck.export(settings.warehouse_dir, args.out)
+    print(f"wrote {out}: a view per public table, mentions_resolved and outlet_daily")
+    return 0
+
+
+def command_codebook(args) -> int:
+    from pipeline import codebook
+
+    out = Path(args.out) if args.out else codebook.CODEBOOK_PATH
+    if args.check:
+        if codebook.is_current(out):
+            print(f"{out} is current")
+            return 0
+        print(f"error: {out} differs from pipeline/schemas.py; run `news-pipeline codebook`", file=sys.stderr)
+        return 1
+    print(f"wrote {codebook.write(out)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="news-pipeline", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -96,6 +122,16 @@ def build_parser() -> argparse.ArgumentParser:
     summary = sub.add_parser("summary", help="print rows per table, rejections and top entities")
     paths(summary)
     summary.set_defaults(func=command_summary)
+
+    export = sub.add_parser("export-duckdb", help="write a DuckDB database with a view per public table")
+    paths(export)
+    export.add_argument("--out", type=Path, help="database file (default <warehouse>/corpus.duckdb)")
+    export.set_defaults(func=command_export_duckdb)
+
+    book = sub.add_parser("codebook", help="write CODEBOOK.md from the schemas (or --check it is current)")
+    book.add_argument("--out", help="where to write it (default CODEBOOK.md in the project)")
+    book.add_argument("--check", action="store_true", help="exit 1 if the file differs from the schemas")
+    book.set_defaults(func=command_codebook)
 
     sample = sub.add_parser("sample-corpus", help="write the generated multi-outlet sample corpus")
     sample.add_argument("out_dir")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipeline.assets import aggregates, boilerplate, documents, landing, mentions
+from pipeline.assets import aggregates, boilerplate, documents, exports, landing, mentions
 from pipeline.checks import ALL_CHECKS
 from pipeline.io_manager import ParquetIOManager
 from pipeline.jobs import aggregates_job, ingest_batch_job, refresh_batch_job
@@ -19,7 +19,7 @@ from pipeline.settings import Settings
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
-        assets=dg.load_assets_from_modules([documents, boilerplate, mentions, aggregates, landing]),
+        assets=dg.load_assets_from_modules([documents, boilerplate, mentions, aggregates, landing, exports]),
         asset_checks=ALL_CHECKS,
         jobs=[ingest_batch_job, refresh_batch_job, aggregates_job],
         sensors=[landing_sensor, boilerplate_refresh_sensor, automation_sensor],

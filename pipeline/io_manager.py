@@ -11,7 +11,6 @@ moment leaves either the old file or the new one, never half of one. Readers
 from __future__ import annotations
 
 import os
-import uuid
 
 import dagster as dg
 import pandas as pd
@@ -19,7 +18,7 @@ import pyarrow.parquet as pq
 from upath import UPath
 
 from pipeline import schemas
-from pipeline.warehouse import StagedTable
+from pipeline.warehouse import StagedTable, write_table_file
 
 
 def table_schema_metadata(table: str) -> dg.TableSchema:
@@ -47,6 +46,14 @@ def column_lineage_metadata(table: str) -> dg.TableColumnLineage | None:
     )
 
 
+INTERNAL_GROUP = "internal"
+
+
+def asset_group(table: str, public_group: str) -> str:
+    """The UI asset group of a table: its stage's group when public, ``internal`` for staging and partials."""
+    return public_group if schemas.is_public(table) else INTERNAL_GROUP
+
+
 def definition_metadata(table: str) -> dict:
     """Static metadata for an asset producing `table` (schema shown before any run)."""
     return {"dagster/column_schema": table_schema_metadata(table)}
@@ -69,11 +76,7 @@ class ParquetIOManager(dg.UPathIOManager):
         if isinstance(obj, StagedTable):  # written chunk by chunk by the asset: move it into place
             os.replace(str(obj.path), str(path))
             return
-        table = context.asset_key.path[-1]
-        arrow_table = schemas.to_arrow(table, obj)
-        tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
-        pq.write_table(arrow_table, str(tmp), compression="zstd")
-        os.replace(str(tmp), str(path))
+        write_table_file(context.asset_key.path[-1], obj, path)
 
     def load_from_path(self, context: dg.InputContext, path: UPath) -> pd.DataFrame:
         table = context.asset_key.path[-1]

@@ -21,6 +21,8 @@ LANDING_BATCH_TABLES = ["landing_file_batches"]
 BATCH_RUN_TABLES = BATCH_TABLES + BOILERPLATE_TABLES + LANDING_BATCH_TABLES
 LANDING_TABLES = ["landing_files"]
 AGGREGATE_TABLES = ["entity_aliases", "entity_pairs", "entities", "entity_daily", "entity_trends", "entity_chart"]
+# Written after the aggregates from every table (pipeline/assets/exports.py).
+EXPORT_ASSETS = ["warehouse_manifest", "corpus_duckdb"]
 
 ingest_batch_job = dg.define_asset_job(
     "ingest_batch",
@@ -38,6 +40,6 @@ refresh_batch_job = dg.define_asset_job(
 
 aggregates_job = dg.define_asset_job(
     "rebuild_aggregates",
-    selection=dg.AssetSelection.assets(*AGGREGATE_TABLES, *LANDING_TABLES),
-    description="Rebuild the corpus-wide entity tables and chart, and the landing_files account.",
+    selection=dg.AssetSelection.assets(*AGGREGATE_TABLES, *LANDING_TABLES, *EXPORT_ASSETS),
+    description="Rebuild the corpus-wide entity tables and chart, the landing_files account, the manifest and the DuckDB database.",
 )

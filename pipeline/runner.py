@@ -18,8 +18,10 @@ from tqdm import tqdm
 from pipeline import batches, warehouse
 from pipeline.definitions import build_definitions
 from pipeline.core.landing import printable
+from pipeline.duck import DEFAULT_FILE as DUCKDB_FILE
 from pipeline.jobs import AGGREGATE_TABLES, BATCH_TABLES, REFRESH_WRITE_ORDER
 from pipeline.landing_files import landing_files_stale
+from pipeline.manifest import MANIFEST_FILE
 from pipeline.partitions import batch_partitions
 from pipeline.refresh import stale_batches
 from pipeline.settings import Settings
@@ -76,6 +78,11 @@ def _aggregates_stale(settings: Settings) -> bool:
     if not all(path.exists() for path in paths):
         return True
     oldest = min(path.stat().st_mtime_ns for path in paths)
+    # the manifest and the DuckDB database are written after the tables: a run killed between them re-runs
+    exports = [settings.warehouse_dir / MANIFEST_FILE, settings.warehouse_dir / DUCKDB_FILE]
+    newest = max(path.stat().st_mtime_ns for path in paths)
+    if not all(path.exists() for path in exports) or any(path.stat().st_mtime_ns < newest for path in exports):
+        return True
     sources = [
         path
         for group in REFRESH_WRITE_ORDER

@@ -18,13 +18,15 @@ def _schema(*fields: tuple[str, pa.DataType, str]) -> pa.Schema:
 
 TABLES: dict[str, pa.Schema] = {
     "documents": _schema(
-        ("doc_id", pa.string(), "Stable id derived from the document's bytes (sha256 prefix)"),
+        ("doc_id", pa.string(), "Stable id: the first 16 hex digits of content_sha256"),
         ("source_path", pa.string(), "Path relative to the landing dir; container records add '#<offset>'"),
         ("url", pa.string(), "URL as captured (WARC target URI, or the page's own canonical link)"),
         ("canonical_url", pa.string(), "URL without tracking parameters, fragment, www. and trailing slash"),
         ("fetched_at", UTC_TIMESTAMP, "Capture time (WARC date, else file modification time)"),
-        ("content_sha256", pa.string(), "sha256 of the raw document bytes"),
-        ("n_bytes", pa.int64(), "Size of the raw document bytes"),
+        ("content_sha256", pa.string(),
+         "sha256 of the decoded text encoded as UTF-8 (the same page in two encodings has one hash; raw_sha256"
+         " hashes the bytes)"),
+        ("n_bytes", pa.int64(), "Size of the document's bytes as they arrived, decompressed (what raw_sha256 hashes)"),
         ("html", pa.large_string(), "Decoded page (HTML, or the text of a saved text page)"),
         ("media_type", pa.string(), "html or text"),
         ("encoding", pa.string(), "Character encoding used to decode the bytes"),
@@ -308,7 +310,8 @@ LINEAGE["entity_batch_overlaps"] = {
 # Added columns of existing entity tables (appended, never renamed).
 TABLES["entity_pairs"] = TABLES["entity_pairs"].append(pa.field(
     "llr", pa.float64(),
-    metadata={"description": "Log-likelihood ratio G² of the pair over articles (Dunning): evidence of association"},
+    metadata={"description": "Log-likelihood ratio G² of the pair over articles (Dunning): evidence of association"
+                           " in either direction, never negative (llr_sign says which)"},
 ))
 TABLES["entity_trends"] = TABLES["entity_trends"].append(pa.field(
     "n_mentions_last_day", pa.int64(), metadata={"description": "Mentions of the entity on last_day"},
@@ -350,4 +353,142 @@ LINEAGE["landing_files"] = {
     "n_articles": [("extracted_articles", "source_path")],
     "n_rejections": [("rejected_documents", "source_path")],
     "rejections_by_reason": [("rejected_documents", "reason")],
+}
+
+# ---- analysis columns, public and internal tables (added below this line) ----
+
+TABLES["documents"] = TABLES["documents"].append(pa.field(
+    "raw_sha256", pa.string(),
+    metadata={"description": "sha256 of the document's bytes as they arrived, decompressed: the file's bytes"
+                             " (a .gz file's decompressed bytes), or a WARC/ARC record's HTTP payload with"
+                             " transfer and content encodings removed; Corpus.raw_bytes(doc_id) checks against it"},
+))
+TABLES["articles"] = TABLES["articles"].append(pa.field(
+    "date", pa.date32(),
+    metadata={"description": "UTC calendar day of published_at, else of fetched_at: the day every aggregate"
+                             " (entity_daily, first_seen, last_seen) counts the article under"},
+)).append(pa.field(
+    "outlet", pa.string(),
+    metadata={"description": "Outlet: domain, else site_name, else the landing sub-folder the file came from"
+                             " (null only for a file at the top of the landing dir with neither)"},
+))
+TABLES["extracted_articles"] = TABLES["articles"]
+TABLES["entity_pairs"] = (
+    TABLES["entity_pairs"]
+    .append(pa.field("llr_sign", pa.int8(), metadata={
+        "description": "Direction of the association llr measures: 1 when the pair co-occurs more often than"
+                       " chance (n_documents > n_a·n_b/n_articles), -1 when less often, 0 when exactly as often"}))
+    .append(pa.field("n_a", pa.int64(), metadata={"description": "Articles mentioning entity a"}))
+    .append(pa.field("n_b", pa.int64(), metadata={"description": "Articles mentioning entity b"}))
+    .append(pa.field("n_articles", pa.int64(), metadata={
+        "description": "Articles with at least one entity mention: the N behind pmi and llr"}))
+)
+TABLES["entities"] = TABLES["entities"].append(pa.field(
+    "top_cooccurring_ids", pa.list_(pa.string()),
+    metadata={"description": "entities.entity_id of the entities in top_cooccurring, in the same order"},
+))
+LINEAGE["articles"].update({
+    "date": [("documents", "html"), ("documents", "fetched_at")],
+    "outlet": [("documents", "url"), ("documents", "html"), ("documents", "source_path")],
+})
+LINEAGE["entity_pairs"].update({
+    "llr_sign": LINEAGE["entity_pairs"]["llr"],
+    "n_a": [("entity_batch_counts", "n_documents")],
+    "n_b": [("entity_batch_counts", "n_documents")],
+    "n_articles": [("entity_batch_documents", "n_documents")],
+})
+
+# Tables for analysis. Everything else in TABLES is internal: staging tables
+# and per-batch partials the pipeline reads back, which may change shape
+# between releases (they are listed in the codebook as such, and sit in their
+# own asset group in the UI).
+PUBLIC_TABLES: tuple[str, ...] = (
+    "documents", "articles", "paragraphs", "entity_mentions", "entity_aliases", "entities",
+    "entity_daily", "entity_pairs", "entity_trends", "rejected_documents", "domain_boilerplate",
+    "landing_files",
+)
+
+# One line per table: what a row is and how it is made (the codebook and the
+# DuckDB table comments use these).
+TABLE_DESCRIPTIONS: dict[str, str] = {
+    "documents": "One row per decoded document (a file, or a record of a WARC/ARC file), duplicates and"
+                 " non-articles included.",
+    "articles": "One row per usable article: the newest capture of its URL, with clean text and metadata.",
+    "paragraphs": "Every extracted paragraph of every article in reading order; boilerplate is flagged, not"
+                  " deleted.",
+    "entity_mentions": "One row per named-entity mention in a kept paragraph, with offsets into"
+                       " paragraphs.text; entity_id is resolved within the article (map it through"
+                       " entity_aliases for corpus ids).",
+    "entity_aliases": "Every article-level entity id and the name it was mentioned by, mapped to its corpus-level"
+                      " entity.",
+    "entities": "One row per corpus-level entity, counted from the per-batch partials.",
+    "entity_daily": "Mentions and articles per corpus entity, UTC day (articles.date) and outlet.",
+    "entity_pairs": "Pairs of corpus entities mentioned in the same article at least pair_min_support times,"
+                    " with PMI and Dunning's log-likelihood ratio over articles.",
+    "entity_trends": "Entities whose share of the last day's mentions rises most against their trailing"
+                     " average (top 20).",
+    "rejected_documents": "One row per file or record the pipeline could not use, with a stable reason code.",
+    "domain_boilerplate": "Paragraph keys that recur across an outlet's articles (its site furniture), with"
+                          " the evidence.",
+    "landing_files": "One row per claimed landing file and version: what was read from it, skipped and"
+                     " rejected, its status, and whether it is still in the landing dir.",
+    "landing_file_batches": "Partial per batch: the landing_files rows of the files that batch claimed.",
+    "extracted_articles": "Staging: articles as extraction gave them, before the corpus-level boilerplate"
+                          " flags.",
+    "extracted_paragraphs": "Staging: paragraphs with page-level flags and their recurrence keys.",
+    "entity_batch_evidence": "Partial aggregate per batch: mentions per article-level id, name, label and"
+                             " spelling.",
+    "entity_batch_counts": "Partial aggregate per batch: mentions and articles per article-level id, day and"
+                           " outlet.",
+    "entity_batch_pairs": "Partial aggregate per batch: articles per pair of article-level ids.",
+    "entity_batch_documents": "Partial aggregate per batch: articles with entities per day and outlet.",
+    "entity_batch_overlaps": "Partial aggregate per batch: articles where two article-level ids could merge"
+                             " corpus-wide.",
+}
+
+
+def is_public(table: str) -> bool:
+    return table in PUBLIC_TABLES
+
+
+def description(field: pa.Field) -> str:
+    """A column's description from the schema metadata ('' when it has none)."""
+    return (field.metadata or {}).get(b"description", b"").decode()
+
+# The outlet (articles.outlet) beside the domain in the day-and-outlet tables:
+# an article without a URL has no domain but still an outlet.
+_OUTLET = pa.field("outlet", pa.string(), metadata={
+    "description": "Outlet (articles.outlet: domain, else site name, else landing sub-folder); sum over it"
+                   " for all outlets"})
+for _table in ("entity_daily", "entity_batch_counts", "entity_batch_documents", "entity_batch_overlaps"):
+    TABLES[_table] = TABLES[_table].append(_OUTLET)
+    LINEAGE.setdefault(_table, {})["outlet"] = [("articles", "outlet")]
+LINEAGE["entity_daily"]["date"] = [("articles", "date")]
+
+# Row order inside each file of a table (the IO manager sorts before writing):
+# rows of one entity sit together, so a reader filtering on entity_id skips
+# the row groups (ROW_GROUP_ROWS rows each) whose statistics rule it out.
+CLUSTER_BY: dict[str, list[str]] = {"entity_mentions": ["entity_id", "doc_id", "paragraph_index", "start"]}
+ROW_GROUP_ROWS = 10_000
+
+# Example values for the codebook (table -> column -> value as it would print).
+EXAMPLES: dict[str, dict[str, str]] = {
+    "documents": {
+        "doc_id": "3f9a1c0b7d2e4f18", "source_path": "crawl/CC-NEWS-2024.warc.gz#18342",
+        "media_type": "html", "encoding": "utf-8", "ingest_warnings": "['bad_warc_date']",
+    },
+    "articles": {
+        "domain": "bbc.co.uk", "outlet": "bbc.co.uk", "date": "2024-03-11",
+        "published_at": "2024-03-11 08:30:00+00:00", "published_utc_offset_minutes": "60",
+        "authors": "['Jane Doe', 'Max Muster']", "language": "en", "site_name": "BBC News",
+    },
+    "paragraphs": {"paragraph_index": "0", "kind": "quote", "boilerplate_rule": "cookie_notice"},
+    "entity_mentions": {"start": "4", "end": "16", "text": "Yusuf Demir", "label": "PERSON",
+                        "entity_id": "E3ab5252be191a361"},
+    "entity_aliases": {"alias": "Demir", "label": "PERSON"},
+    "entities": {"label": "PERSON", "aliases": "['Demir', 'Yusuf Demir']"},
+    "entity_daily": {"date": "2024-03-11", "outlet": "bbc.co.uk"},
+    "entity_pairs": {"llr_sign": "1", "pmi": "1.61"},
+    "rejected_documents": {"reason": "no_article", "stage": "extract"},
+    "domain_boilerplate": {"match": "near", "share": "0.42"},
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.dataset as ds
 
 from pipeline import schemas
@@ -26,6 +27,46 @@ def partition_files(warehouse_dir: Path, table: str) -> dict[str, Path]:
     return {path.stem: path for path in sorted(directory.glob("*.parquet")) if not path.name.startswith(".")}
 
 
+def table_files(warehouse_dir: Path, table: str, partitions: list[str] | None = None) -> list[Path]:
+    """The Parquet files that make up a table (or the given partitions of it)."""
+    files = partition_files(warehouse_dir, table)
+    if partitions is not None:
+        wanted = set(partitions)
+        files = {key: path for key, path in files.items() if key in wanted}
+    return list(files.values())
+
+
+def dataset(warehouse_dir: Path, table: str, partitions: list[str] | None = None) -> ds.Dataset | None:
+    """A pyarrow dataset over the table's files with its declared schema (None when it has no files).
+
+    Files written before a column was added read that column as null.
+    """
+    files = table_files(warehouse_dir, table, partitions)
+    if not files:
+        return None
+    return ds.dataset([str(p) for p in files], schema=schemas.TABLES[table], format="parquet")
+
+
+def scan(
+    warehouse_dir: Path,
+    table: str,
+    columns: list[str] | None = None,
+    filter: ds.Expression | None = None,
+    partitions: list[str] | None = None,
+) -> pa.Table:
+    """The one function every reader goes through: the table as Arrow, typed by its schema.
+
+    Only ``columns`` are read, and ``filter`` is pushed down to the Parquet
+    files (files and row groups whose statistics rule it out are skipped).
+    A table without files reads as an empty table with its schema.
+    """
+    data = dataset(warehouse_dir, table, partitions)
+    if data is None:
+        empty = schemas.TABLES[table].empty_table()
+        return empty.select(columns) if columns else empty
+    return data.to_table(columns=columns, filter=filter)
+
+
 def read_table(
     warehouse_dir: Path,
     table: str,
@@ -33,15 +74,42 @@ def read_table(
     partitions: list[str] | None = None,
 ) -> pd.DataFrame:
     """The whole table (or the given partitions), typed by its schema; empty if absent."""
-    schema = schemas.TABLES[table]
-    files = partition_files(warehouse_dir, table)
-    if partitions is not None:
-        files = {key: path for key, path in files.items() if key in set(partitions)}
-    if not files:
+    if not table_files(warehouse_dir, table, partitions):
         frame = schemas.empty_frame(table)
         return frame[columns] if columns else frame
-    dataset = ds.dataset([str(p) for p in files.values()], schema=schema, format="parquet")
-    return dataset.to_table(columns=columns).to_pandas()
+    return scan(warehouse_dir, table, columns, partitions=partitions).to_pandas()
+
+
+def write_table_file(table: str, frame: pd.DataFrame | pa.Table, path: Path) -> None:
+    """Write one file of a table atomically: conformed to its schema, rows in its CLUSTER_BY order.
+
+    The rows go to a hidden temporary file renamed onto ``path``, so readers
+    see the old file or the new one, never half of one.
+    """
+    import os
+    import uuid
+
+    import pyarrow.parquet as pq
+
+    arrow_table = frame if isinstance(frame, pa.Table) else schemas.to_arrow(table, frame)
+    if table in schemas.CLUSTER_BY:
+        arrow_table = arrow_table.sort_by([(column, "ascending") for column in schemas.CLUSTER_BY[table]])
+    path = Path(path)
+    tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
+    pq.write_table(arrow_table, str(tmp), compression="zstd", row_group_size=schemas.ROW_GROUP_ROWS)
+    os.replace(str(tmp), str(path))
+
+
+def remove_stale_temporaries(directory: Path, pattern: str, older_than_s: float = 3600) -> None:
+    """Delete hidden temporary files a killed write left behind (old enough not to be another writer's)."""
+    import time
+
+    for leftover in Path(directory).glob(pattern):
+        try:
+            if time.time() - leftover.stat().st_mtime > older_than_s:
+                leftover.unlink(missing_ok=True)
+        except FileNotFoundError:
+            pass
 
 
 def superseded_doc_ids(warehouse_dir: Path, partitions: list[str] | None = None) -> set[str]:

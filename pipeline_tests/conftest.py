@@ -50,3 +50,11 @@ def dagster_home(tmp_path, monkeypatch) -> Path:
     home.mkdir()
     monkeypatch.setenv("DAGSTER_HOME", str(home))
     return home
+
+
+@pytest.fixture(scope="session")
+def corpus_warehouse(tmp_path_factory) -> tuple[Path, Path]:
+    """(landing, warehouse) of a generated corpus built by the real CLI (see warehouse_fixture)."""
+    from pipeline_tests.warehouse_fixture import build_warehouse
+
+    return build_warehouse(tmp_path_factory.mktemp("corpus_warehouse"))

@@ -16,12 +16,12 @@ import pandas as pd
 from pipeline import warehouse
 from pipeline.core import aggregate
 from pipeline.core.chart import top_entities_png
-from pipeline.io_manager import definition_metadata
+from pipeline.io_manager import asset_group, definition_metadata
 from pipeline.partitions import batch_partitions
 from pipeline.resources import PipelineSettings
 
 MENTION_COLUMNS = ["doc_id", "text", "label", "entity_id", "canonical_name"]
-ARTICLE_COLUMNS = ["doc_id", "domain", "published_at", "fetched_at"]
+ARTICLE_COLUMNS = ["doc_id", "domain", "published_at", "fetched_at", "date", "outlet"]
 
 # Rebuild when any batch's partials are updated, even if some other batch is
 # missing or failed: one bad batch must not freeze the corpus-wide tables.
@@ -41,7 +41,8 @@ PARTIAL_DESCRIPTIONS = {
     deps=["entity_mentions", "articles"],
     outs={
         table: dg.AssetOut(
-            group_name="entities", kinds={"parquet"}, metadata=definition_metadata(table), description=description
+            group_name=asset_group(table, "entities"), kinds={"parquet"}, metadata=definition_metadata(table),
+            description=description,
         )
         for table, description in PARTIAL_DESCRIPTIONS.items()
     },

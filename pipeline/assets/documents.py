@@ -7,7 +7,7 @@ from pipeline import checks, warehouse
 from pipeline.batches import load_batch
 from pipeline.core.landing import earlier_versions
 from pipeline.core.tables import PARSED_TABLES, parse_batch
-from pipeline.io_manager import definition_metadata
+from pipeline.io_manager import asset_group, definition_metadata
 from pipeline.partitions import batch_partitions
 from pipeline.resources import PipelineSettings
 
@@ -39,7 +39,7 @@ def _earlier(settings, batch_key: str) -> tuple[dict[str, str], pd.DataFrame, pd
         table: dg.AssetOut(
             description=DESCRIPTIONS[table],
             metadata=definition_metadata(table),
-            group_name="corpus",
+            group_name=asset_group(table, "corpus"),
             kinds={"parquet"},
         )
         for table in PARSED_TABLES

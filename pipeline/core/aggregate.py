@@ -47,7 +47,8 @@ from pipeline import schemas
 from pipeline.core.canonical import resolve_corpus, variant_key
 
 EVIDENCE_KEYS = ["entity_id", "canonical_name", "label", "text"]
-COUNT_KEYS = ["entity_id", "date", "domain"]
+COUNT_KEYS = ["entity_id", "date", "domain", "outlet"]
+PLACE_KEYS = ["date", "domain", "outlet"]
 PARTIAL_TABLES = (
     "entity_batch_evidence", "entity_batch_counts", "entity_batch_pairs",
     "entity_batch_documents", "entity_batch_overlaps",
@@ -57,9 +58,16 @@ PARTIAL_TABLES = (
 # --- per batch ------------------------------------------------------------------
 
 def article_dates(articles: pd.DataFrame) -> pd.DataFrame:
-    """doc_id, domain and the article's timestamp (published, else fetched)."""
+    """doc_id, domain, outlet and the article's timestamp (published, else fetched).
+
+    The day is ``articles.date`` (the UTC day of that timestamp) when the table has it.
+    """
     seen = articles["published_at"].fillna(articles["fetched_at"])
-    return pd.DataFrame({"doc_id": articles["doc_id"], "domain": articles["domain"], "seen_at": seen})
+    frame = pd.DataFrame({"doc_id": articles["doc_id"], "domain": articles["domain"], "seen_at": seen})
+    frame["outlet"] = articles["outlet"] if "outlet" in articles else articles["domain"]
+    if "date" in articles:
+        frame["date"] = articles["date"]
+    return frame
 
 
 def _frame(table: str, frame: pd.DataFrame | None) -> pd.DataFrame:
@@ -72,8 +80,10 @@ def _with_dates(mentions: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
     m = mentions.merge(dates, on="doc_id", how="left")
     seen = pd.to_datetime(m["seen_at"], utc=True)
     m["seen_at"] = seen
-    m["date"] = seen.dt.date.astype(object).where(seen.notna(), None)
-    m["domain"] = m["domain"].astype(object).where(m["domain"].notna(), None)
+    utc_day = seen.dt.date.astype(object).where(seen.notna(), None)
+    m["date"] = m["date"].astype(object).where(m["date"].notna(), utc_day) if "date" in m else utc_day
+    for column in ("domain", "outlet"):
+        m[column] = m[column].astype(object).where(m[column].notna(), None)
     return m
 
 
@@ -99,11 +109,11 @@ def batch_partials(mentions: pd.DataFrame, articles: pd.DataFrame, batch: str) -
     ).reset_index()
     out["entity_batch_counts"] = _frame("entity_batch_counts", counts.assign(batch=batch))
 
-    docs = m.groupby(["date", "domain"], dropna=False, sort=True).agg(
+    docs = m.groupby(PLACE_KEYS, dropna=False, sort=True).agg(
         n_documents=("doc_id", "nunique"), n_mentions=("doc_id", "size")).reset_index()
     out["entity_batch_documents"] = _frame("entity_batch_documents", docs.assign(batch=batch))
 
-    incidence = m.drop_duplicates(["doc_id", "entity_id"])[["doc_id", "entity_id", "canonical_name", "date", "domain"]]
+    incidence = m.drop_duplicates(["doc_id", "entity_id"])[["doc_id", "entity_id", "canonical_name", *PLACE_KEYS]]
     both = incidence[["doc_id", "entity_id", "canonical_name"]]
     pairs = both.merge(both, on="doc_id", suffixes=("_a", "_b"))
     pairs = pairs[pairs["entity_id_a"] < pairs["entity_id_b"]]
@@ -118,7 +128,8 @@ def batch_partials(mentions: pd.DataFrame, articles: pd.DataFrame, batch: str) -
         if flagged:
             hit = incidence[incidence["doc_id"].isin(flagged)].sort_values(["doc_id", "entity_id"])
             overlaps = hit.groupby("doc_id", sort=True).agg(
-                date=("date", "first"), domain=("domain", "first"), entity_ids=("entity_id", list)).reset_index()
+                date=("date", "first"), domain=("domain", "first"), outlet=("outlet", "first"),
+                entity_ids=("entity_id", list)).reset_index()
             out["entity_batch_overlaps"] = _frame("entity_batch_overlaps", overlaps.assign(batch=batch))
     return out
 
@@ -188,25 +199,25 @@ def _map_ids(ids: pd.Series, mapping: dict[str, str]) -> pd.Series:
     return ids.map(mapping).fillna(ids)
 
 
-def _overlap_multiplicities(overlaps: pd.DataFrame, mapping: dict[str, str]) -> list[tuple[object, object, Counter]]:
-    """Per overlap article: (date, domain, corpus id -> how many of its article ids map there)."""
+def _overlap_multiplicities(overlaps: pd.DataFrame, mapping: dict[str, str]) -> list[tuple[tuple, Counter]]:
+    """Per overlap article: ((date, domain, outlet), corpus id -> how many of its article ids map there)."""
     result = []
-    for date, domain, ids in overlaps[["date", "domain", "entity_ids"]].itertuples(index=False):
-        result.append((date, domain, Counter(mapping.get(i, i) for i in ids)))
+    for *place, ids in overlaps[[*PLACE_KEYS, "entity_ids"]].itertuples(index=False):
+        result.append((tuple(place), Counter(mapping.get(i, i) for i in ids)))
     return result
 
 
 def document_corrections(overlaps: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
-    """Per (corpus entity_id, date, domain): articles counted more than once by the sum."""
+    """Per (corpus entity_id, date, domain, outlet): articles counted more than once by the sum."""
     rows = [
-        (eid, date, domain, k - 1)
-        for date, domain, mult in _overlap_multiplicities(overlaps, mapping)
+        (eid, *place, k - 1)
+        for place, mult in _overlap_multiplicities(overlaps, mapping)
         for eid, k in mult.items() if k > 1
     ]
-    frame = pd.DataFrame(rows, columns=["entity_id", "date", "domain", "excess"])
+    frame = pd.DataFrame(rows, columns=[*COUNT_KEYS, "excess"])
     if frame.empty:
         return frame
-    return frame.groupby(["entity_id", "date", "domain"], dropna=False)["excess"].sum().reset_index()
+    return frame.groupby(COUNT_KEYS, dropna=False)["excess"].sum().reset_index()
 
 
 def _subtract(frame: pd.DataFrame, corrections: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -240,15 +251,15 @@ def corpus_counts(counts: pd.DataFrame, overlaps: pd.DataFrame, mapping: dict[st
     if totals.empty:
         return totals
     totals["entity_id"] = _map_ids(totals["entity_id"], mapping)
-    totals = _na_key(totals, ["date", "domain"])
+    totals = _na_key(totals, PLACE_KEYS)
     grouped = totals.groupby(COUNT_KEYS, sort=False).agg(
         n_mentions=("n_mentions", "sum"), n_documents=("n_documents", "sum"),
         first_seen=("first_seen", "min"), last_seen=("last_seen", "max"),
     ).reset_index()
     corrections = document_corrections(overlaps, mapping)
     if not corrections.empty:
-        grouped = _subtract(grouped, _na_key(corrections, ["date", "domain"]), COUNT_KEYS)
-    return _un_na(grouped, ["date", "domain"])
+        grouped = _subtract(grouped, _na_key(corrections, PLACE_KEYS), COUNT_KEYS)
+    return _un_na(grouped, PLACE_KEYS)
 
 
 def n_documents_with_entities(documents: pd.DataFrame) -> int:
@@ -305,7 +316,7 @@ def pair_strengths(n_ab: np.ndarray, n_a: np.ndarray, n_b: np.ndarray, n: int) -
 def pair_corrections(overlaps: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
     """Per corpus pair: articles the summed article-level pairs count more than once."""
     rows = []
-    for _, _, mult in _overlap_multiplicities(overlaps, mapping):
+    for _, mult in _overlap_multiplicities(overlaps, mapping):
         if max(mult.values()) < 2:
             continue
         ids = sorted(mult)
@@ -341,30 +352,46 @@ def entity_pairs(pair_counts: pd.DataFrame, overlaps: pd.DataFrame, mapping: dic
     if frame.empty:
         return schemas.empty_frame("entity_pairs")
     doc_freq = per_entity.set_index("entity_id")["n_documents"]
-    pmi, llr = pair_strengths(frame["n_documents"], doc_freq.reindex(frame["entity_id_a"]).to_numpy(),
-                              doc_freq.reindex(frame["entity_id_b"]).to_numpy(), n_documents)
+    n_a = doc_freq.reindex(frame["entity_id_a"]).to_numpy()
+    n_b = doc_freq.reindex(frame["entity_id_b"]).to_numpy()
+    pmi, llr = pair_strengths(frame["n_documents"], n_a, n_b, n_documents)
     frame = frame.assign(
         canonical_name_a=frame["entity_id_a"].map(names), canonical_name_b=frame["entity_id_b"].map(names),
-        pmi=pmi, llr=llr,
+        pmi=pmi, llr=llr, llr_sign=association_sign(frame["n_documents"], n_a, n_b, n_documents),
+        n_a=n_a.astype("int64"), n_b=n_b.astype("int64"), n_articles=int(n_documents),
     )
     frame = frame.sort_values(["n_documents", "llr", "entity_id_a", "entity_id_b"],
                               ascending=[False, False, True, True], ignore_index=True)
     return frame[schemas.TABLES["entity_pairs"].names]
 
 
-def top_cooccurring(pairs: pd.DataFrame, limit: int = 5) -> dict[str, list[str]]:
-    """For each entity, the names of the entities it shares most articles with (then by LLR)."""
+def association_sign(n_ab, n_a, n_b, n: int) -> np.ndarray:
+    """1 where a pair co-occurs more often than chance (n_ab > n_a n_b / n), -1 where less, 0 where equal."""
+    n_ab, n_a, n_b = (np.asarray(x, dtype=float) for x in (n_ab, n_a, n_b))
+    return np.sign(n_ab * n - n_a * n_b).astype("int8")
+
+
+def top_cooccurring_pairs(pairs: pd.DataFrame, limit: int = 5) -> dict[str, list[tuple[str, str]]]:
+    """For each entity, (id, name) of the entities it shares most articles with (then by LLR)."""
     if pairs.empty:
         return {}
     strength = "llr" if "llr" in pairs else "pmi"
     both = pd.concat(
         [
-            pairs.rename(columns={"entity_id_a": "entity_id", "canonical_name_b": "other"}),
-            pairs.rename(columns={"entity_id_b": "entity_id", "canonical_name_a": "other"}),
+            pairs.rename(columns={"entity_id_a": "entity_id", "entity_id_b": "other_id", "canonical_name_b": "other"}),
+            pairs.rename(columns={"entity_id_b": "entity_id", "entity_id_a": "other_id", "canonical_name_a": "other"}),
         ]
-    )[["entity_id", "other", "n_documents", strength]]
-    both = both.sort_values(["n_documents", strength, "other"], ascending=[False, False, True])
-    return {eid: group["other"].head(limit).tolist() for eid, group in both.groupby("entity_id", sort=False)}
+    )[["entity_id", "other_id", "other", "n_documents", strength]]
+    both = both.sort_values(["n_documents", strength, "other", "other_id"], ascending=[False, False, True, True])
+    return {
+        eid: list(zip(group["other_id"].head(limit), group["other"].head(limit)))
+        for eid, group in both.groupby("entity_id", sort=False)
+    }
+
+
+def top_cooccurring(pairs: pd.DataFrame, limit: int = 5) -> dict[str, list[str]]:
+    """For each entity, the names of the entities it shares most articles with (then by LLR)."""
+    return {eid: [name for _, name in top] for eid, top in top_cooccurring_pairs(pairs, limit).items()}
 
 
 def entities(per_entity: pd.DataFrame, entity_aliases: pd.DataFrame, pairs: pd.DataFrame,
@@ -384,8 +411,9 @@ def entities(per_entity: pd.DataFrame, entity_aliases: pd.DataFrame, pairs: pd.D
     frame["canonical_name"] = frame["entity_id"].map(info["canonical_name"])
     frame["label"] = frame["entity_id"].map(info["label"])
     frame["aliases"] = frame["entity_id"].map(aliases).map(lambda v: v if isinstance(v, list) else [])
-    partners = top_cooccurring(pairs)
-    frame["top_cooccurring"] = frame["entity_id"].map(lambda eid: partners.get(eid, []))
+    partners = top_cooccurring_pairs(pairs)
+    frame["top_cooccurring"] = frame["entity_id"].map(lambda eid: [name for _, name in partners.get(eid, [])])
+    frame["top_cooccurring_ids"] = frame["entity_id"].map(lambda eid: [i for i, _ in partners.get(eid, [])])
     frame = frame.sort_values(["n_mentions", "entity_id"], ascending=[False, True], ignore_index=True)
     return frame[schemas.TABLES["entities"].names]
 

@@ -59,6 +59,7 @@ class DecodedDocument:
     n_bytes: int  # size of the raw content
     encoding: str  # Python codec name actually used
     ingest_warnings: tuple[str, ...] = ()  # carried from RawDocument
+    raw_sha256: str | None = None  # of the bytes as they arrived, decompressed (RawDocument.content)
 
 
 def normalise_charset(label: str | None) -> str | None:
@@ -313,4 +314,5 @@ def decode_document(raw: RawDocument, settings: Settings) -> DecodedDocument:
         n_bytes=n_bytes,
         encoding=encoding,
         ingest_warnings=tuple(raw.ingest_warnings) + decode_warnings,
+        raw_sha256=hashlib.sha256(raw.content).hexdigest(),
     )

@@ -512,3 +512,36 @@ def _arc_record(record, source: str, settings: Settings, stats: Counter) -> RawD
 
 def _all_values(headers, name: str) -> list[str]:
     return [value for key, value in headers.headers if key.lower() == name.lower()]
+
+
+
+# ---------------------------------------------------------------- one document again
+
+def read_document_at(landing_dir: Path, source_path: str, settings: Settings) -> RawDocument:
+    """The document ``documents.source_path`` names, read again from the landing dir.
+
+    A WARC record is read from its byte offset (one record, not the file); an
+    ARC record by streaming the file to it. Raises ``LookupError`` when the
+    file or record no longer gives a document (with the reason it gives instead).
+    """
+    rel_path, _, offset = source_path.partition("#")
+    kind = file_kind(rel_path)
+    if offset and kind is not None and kind[0] == ".warc":
+        root = Path(landing_dir).resolve()
+        path = root / rel_path
+        if not _inside(path.resolve(), root):
+            raise LookupError(f"{source_path}: resolves outside the landing directory")
+        with open(path, "rb") as stream:
+            stream.seek(int(offset))
+            records = WarcIterator(stream, record_types=WarcRecordType.any_type, parse_http=False)
+            record = next(iter(records), None)
+            if record is None or record.stream_pos != int(offset):
+                raise LookupError(f"{source_path}: no WARC record starts at offset {offset}")
+            found = _warc_record(record, source_path, settings, Counter())
+    else:
+        found = next((item for item in read_documents(landing_dir, rel_path, settings)
+                      if item.source_path == source_path), None)
+    if isinstance(found, RawDocument):
+        return found
+    reason = f"{found.reason}: {found.detail}" if isinstance(found, Rejection) else "no document there"
+    raise LookupError(f"{source_path}: {reason}")

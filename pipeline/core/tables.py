@@ -36,7 +36,7 @@ Log = Callable[[str], None]
 EXTRACTION_REASONS = {
     "file_changed": "the file changed between claiming and reading; the next run ingests the new version",
     "duplicate_file": "the file's bytes were already ingested under another path",
-    "duplicate_content": "a document with the same bytes was already ingested",
+    "duplicate_content": "a document with the same decoded text was already ingested",
     "duplicate_url": "an older capture of a URL captured again; the newest capture is the article",
     "no_article": "no article text could be extracted (index page, login wall, too short)",
     "internal_error": "an unexpected error on this document only; the message says where",
@@ -330,6 +330,7 @@ def _document_row(doc: DecodedDocument, batch_key: str) -> dict:
         "encoding": doc.encoding,
         "batch": batch_key,
         "ingest_warnings": list(doc.ingest_warnings),
+        "raw_sha256": doc.raw_sha256,
     }
 
 
@@ -359,7 +360,26 @@ def _article_row(doc_id: str, doc: DecodedDocument, article: Article, batch_key:
         "n_boilerplate_paragraphs": sum(p.is_boilerplate for p in article.paragraphs),
         "batch": batch_key,
         "published_utc_offset_minutes": _offset_minutes(article.published_at),
+        "date": utc_day(article.published_at, doc.fetched_at),
+        "outlet": outlet_of(url, article.site_name, doc.source_path),
     }
+
+
+def utc_day(published_at: datetime | None, fetched_at: datetime | None):
+    """The article's calendar day in UTC: publication time, else fetch time (None when neither)."""
+    when = _utc(published_at) or _utc(fetched_at)
+    return when.date() if when is not None else None
+
+
+def outlet_of(url: str | None, site_name: str | None, source_path: str) -> str | None:
+    """Domain, else site name, else the landing sub-folder the file came from (None at the top level)."""
+    domain = domain_of(url)
+    if domain:
+        return domain
+    if site_name and site_name.strip():
+        return site_name.strip()
+    folder = source_path.split("#", 1)[0].rpartition("/")[0]
+    return folder.rpartition("/")[2] or None
 
 
 def _offset_minutes(value: datetime | None) -> int | None:

@@ -94,3 +94,24 @@ def test_the_stated_utc_offset_is_kept_beside_the_utc_time(tmp_path):
     assert local.date().isoformat() == "2024-03-06"  # the day as published
     assert articles.loc["utc.html", "published_utc_offset_minutes"] == 0
     assert pd.isna(articles.loc["undated.html", "published_utc_offset_minutes"])
+
+
+def test_outlet_is_the_domain_else_the_site_name_else_the_landing_folder():
+    from pipeline.core.tables import outlet_of
+
+    assert outlet_of("https://www.bbc.co.uk/news/1", "BBC News", "bbc/1.html") == "bbc.co.uk"
+    assert outlet_of(None, " The Daily Harbor ", "saved/1.html") == "The Daily Harbor"
+    assert outlet_of(None, None, "2024/pressdesk/note.txt") == "pressdesk"
+    assert outlet_of(None, "", "crawls/cc-news.warc.gz#1234") == "crawls"
+    assert outlet_of(None, None, "note.txt") is None
+
+
+def test_article_day_is_the_utc_day_of_publication_else_fetch():
+    from datetime import datetime, timedelta, timezone
+
+    from pipeline.core.tables import utc_day
+
+    late_in_new_york = datetime(2024, 3, 10, 22, 30, tzinfo=timezone(timedelta(hours=-5)))
+    assert str(utc_day(late_in_new_york, None)) == "2024-03-11"
+    assert str(utc_day(None, datetime(2024, 3, 9, 1, tzinfo=timezone.utc))) == "2024-03-09"
+    assert utc_day(None, None) is None
