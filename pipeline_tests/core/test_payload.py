@@ -136,14 +136,17 @@ def test_arc_record_bomb_stops_at_the_cap(tmp_path):
     assert rejection.reason == "decompression_limit"
 
 
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec, so a child of a
+# large pytest process would report the parent's peak.
 CHILD = """
-import resource, sys
+import re, sys
 from collections import Counter
 from pathlib import Path
 from pipeline.core.ingest import read_documents
 from pipeline.settings import Settings
 reasons = [getattr(i, "reason", "ok") for i in read_documents(Path(sys.argv[1]), sys.argv[2], Settings(), Counter())]
-print(",".join(reasons), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+peak_kb = int(re.search(r"VmHWM:\\s+(\\d+)", Path("/proc/self/status").read_text()).group(1))
+print(",".join(reasons), peak_kb // 1024)
 """
 
 
