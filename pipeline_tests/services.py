@@ -3,7 +3,8 @@
 * PostgreSQL: Debian's postgresql-15 binaries (``make test`` installs the
   package when it is missing), run as the unprivileged ``postgres`` user
   (initdb and pg_ctl refuse root) on a directory that user owns.
-* Dask: a ``dask scheduler`` and two ``dask worker`` processes from this venv.
+* Dask: a ``dask scheduler`` and two ``dask worker`` processes from this venv
+  (pipeline/cluster.py).
 
 A missing server skips its tests, except under CI=true, where it fails.
 """
@@ -12,22 +13,16 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
-import socket
 import subprocess
-import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from pipeline.cluster import free_port, local_dask_cluster as dask_cluster  # noqa: F401 (for the tests)
+
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _unavailable(message: str):
@@ -64,35 +59,3 @@ def postgres_server():
         subprocess.run([*as_postgres, str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
                        capture_output=True)
         shutil.rmtree(root, ignore_errors=True)
-
-
-@contextmanager
-def dask_cluster(workers: int = 2):
-    """``dask scheduler`` plus ``workers`` single-threaded ``dask worker`` processes; yields the address."""
-    port = free_port()
-    address = f"tcp://127.0.0.1:{port}"
-    bindir = Path(sys.executable).parent
-    processes = [subprocess.Popen([str(bindir / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                                   "--no-dashboard"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
-    try:
-        for _ in range(workers):
-            processes.append(subprocess.Popen(
-                [str(bindir / "dask"), "worker", address, "--host", "127.0.0.1", "--nthreads", "1",
-                 "--no-dashboard", "--memory-limit", "0"],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            ))
-        from distributed import Client
-
-        with Client(address, timeout="60s", set_as_default=False) as client:
-            client.wait_for_workers(workers, timeout=120)
-        yield address
-    finally:
-        for process in reversed(processes):
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-

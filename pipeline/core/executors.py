@@ -9,17 +9,16 @@ document that exceeds it becomes a ``too_slow`` outcome and the batch goes on:
 
 * ``pool`` (default): a pebble process pool; a worker over budget is killed
   and replaced, so even a page stuck inside C code (libxml2) is stopped.
-* ``inprocess``: SIGALRM (``signal.setitimer``) on the main thread raises in
-  the stage. The signal is only handled between Python bytecodes, so a single
-  long call into C code finishes before it is stopped; off the main thread
-  (where signals cannot be used) there is no budget.
-* ``dask``: each task runs its document under the same SIGALRM budget when
-  the Dask worker runs it on its main thread, which it does not by default
-  (tasks run on a thread pool): there the budget is not enforced, a limit
-  the README states.
+* ``inprocess`` and ``dask``: an exception raised in the stage's own thread:
+  SIGALRM (``signal.setitimer``) on the main thread, elsewhere (Dask runs
+  tasks on a thread pool) a timer thread that raises it asynchronously
+  (``PyThreadState_SetAsyncExc``). Either is only handled between Python
+  bytecodes, so a single long call into C code finishes before the document
+  is stopped, and the worker is not replaced.
 """
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import signal
@@ -45,6 +44,8 @@ def apply_one(fn: Callable, item, budget_s: float | None = None):
     try:
         with _alarm(budget_s):
             return fn(item), None, None
+    except _Expired:  # the timer fired just as the stage ended
+        return None, "too_slow", TooSlow(budget_s).detail
     except Unusable as exc:
         return None, exc.reason, exc.detail
     except Exception as exc:  # a bug or a library failure on this document only
@@ -53,11 +54,19 @@ def apply_one(fn: Callable, item, budget_s: float | None = None):
         return None, "internal_error", detail[:2000]
 
 
+class _Expired(BaseException):
+    """Raised asynchronously in a thread over its budget (not an Exception: stages cannot swallow it)."""
+
+
 @contextmanager
 def _alarm(budget_s: float | None):
-    """Raise TooSlow in this (main) thread after ``budget_s`` seconds; no-op elsewhere."""
-    if not budget_s or threading.current_thread() is not threading.main_thread():
+    """Raise TooSlow in this thread after ``budget_s`` seconds."""
+    if not budget_s:
         yield
+        return
+    if threading.current_thread() is not threading.main_thread():
+        with _thread_alarm(budget_s):
+            yield
         return
 
     def expired(signum, frame):
@@ -81,6 +90,29 @@ class _Closing:
             self.close()
 
 
+@contextmanager
+def _thread_alarm(budget_s: float):
+    thread_id, lock, state = ctypes.c_ulong(threading.get_ident()), threading.Lock(), {"done": False}
+
+    def expire():
+        with lock:
+            if not state["done"]:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(thread_id, ctypes.py_object(_Expired))
+
+    timer = threading.Timer(budget_s, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    except _Expired:
+        raise TooSlow(budget_s) from None
+    finally:
+        with lock:
+            state["done"] = True
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(thread_id, None)  # drop one that came too late
+        timer.cancel()
+
+
 class InProcessExecutor(_Closing):
     """One document after another in this process (tests, small batches, debugging)."""
 
@@ -88,6 +120,11 @@ class InProcessExecutor(_Closing):
 
     def __init__(self, budget_s: float | None = None):
         self.budget_s = budget_s
+        if budget_s:
+            import pipeline.core.warmup  # noqa: F401 (lazy models loaded outside any budget)
+
+    def describe(self) -> str:
+        return f"documents ran in this process (pid {os.getpid()})"
 
     def map(self, fn: Callable, items: Iterable) -> Iterator[tuple]:
         for item in items:
@@ -102,7 +139,7 @@ def _start_context():
     # caller's, e.g. Dagster's), with the parsing libraries imported once.
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["pipeline.core.tables"])
+        context.set_forkserver_preload(["pipeline.core.tables", "pipeline.core.warmup"])
         return context
     return multiprocessing.get_context("spawn")
 
@@ -116,7 +153,11 @@ class PoolExecutor(_Closing):
         from pebble import ProcessPool
 
         self.budget_s = budget_s
-        self.pool = ProcessPool(max_workers=max(1, workers), context=_start_context())
+        self.workers = max(1, workers)
+        self.pool = ProcessPool(max_workers=self.workers, context=_start_context())
+
+    def describe(self) -> str:
+        return f"documents ran on a pool of {self.workers} local worker processes"
 
     def map(self, fn: Callable, items: Iterable) -> Iterator[tuple]:
         from pebble import ProcessExpired
@@ -149,6 +190,10 @@ class DaskExecutor(_Closing):
         self.budget_s = budget_s
         self.client = Client(address, set_as_default=False)
         self.workers: Counter[str] = Counter()  # documents per worker: proof the work ran on the cluster
+
+    def describe(self) -> str:
+        per_worker = ", ".join(f"{worker}: {count}" for worker, count in sorted(self.workers.items()))
+        return f"documents per Dask worker (stage runs): {per_worker}"
 
     def map(self, fn: Callable, items: Iterable) -> Iterator[tuple]:
         items = list(items)

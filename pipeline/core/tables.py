@@ -219,6 +219,7 @@ def parse_batch(
         stats["documents"] += len(decoded)
         stats["articles"] += len(article_rows)
         log(f"chunk {number}: {stats['documents']} documents, {stats['articles']} articles so far")
+    log(executor.describe())
     # rejections are few and small; written once so that empty batches have the table too
     sinks["rejected_documents"].append(rejected)
     stats["rejected"] = len(rejected)

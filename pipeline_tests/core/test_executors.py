@@ -18,10 +18,17 @@ LOCAL = ["inprocess", "pool"]
 _original_extract = tables._extract
 
 
+def _busy(seconds: float) -> None:
+    """Python-level work (a budget stops Python code, not one long call into C)."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        time.sleep(0.05)
+
+
 # Module-level (not lambdas or closures): pool workers unpickle them by name.
 def stage(item: int) -> int:
     if item == 3:
-        time.sleep(120)  # far over the budget given below; the worker is stopped long before
+        _busy(120)  # far over the budget given below; the document is stopped long before
     if item == 4:
         raise ValueError("a bug on this document only")
     return item * 10
@@ -29,7 +36,7 @@ def stage(item: int) -> int:
 
 def slow_extract(doc, settings):
     if SLOW_MARKER in doc.text:
-        time.sleep(120)
+        _busy(120)
     return _original_extract(doc, settings)
 
 
@@ -38,9 +45,16 @@ def where(item: int) -> int:
     return os.getpid()
 
 
-@pytest.mark.parametrize("kind", LOCAL)
-def test_a_document_over_budget_is_too_slow_and_the_rest_go_on(kind):
-    executor = make_executor(kind, workers=2, budget_s=1.0)
+@pytest.fixture(scope="module")
+def cluster():
+    with dask_cluster(workers=2) as address:
+        yield address
+
+
+@pytest.mark.parametrize("kind", [*LOCAL, "dask"])
+def test_a_document_over_budget_is_too_slow_and_the_rest_go_on(kind, request):
+    address = request.getfixturevalue("cluster") if kind == "dask" else ""
+    executor = make_executor(kind, workers=2, budget_s=1.0, dask_scheduler=address)
     try:
         outcomes = list(map_batch(stage, range(8), executor=executor))
     finally:
@@ -85,23 +99,33 @@ def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(keys).reset_index(drop=True)
 
 
-def test_every_executor_gives_the_same_rows(tmp_path):
+def test_a_document_over_budget_is_too_slow_off_the_main_thread():
+    from concurrent.futures import ThreadPoolExecutor
+
+    def run():
+        return list(map_batch(stage, range(5), executor=make_executor("inprocess", budget_s=1.0)))
+
+    with ThreadPoolExecutor(1) as threads:
+        outcomes = threads.submit(run).result()
+    assert [o.reason for o in outcomes] == [None, None, None, "too_slow", "internal_error"]
+
+
+def test_every_executor_gives_the_same_rows(tmp_path, cluster):
     landing, _ = _landing(tmp_path, 16)
     results = {}
-    with dask_cluster(workers=2) as address:
-        for kind in ("inprocess", "pool", "dask"):
-            warehouse = tmp_path / f"warehouse-{kind}"
-            settings = Settings(landing_dir=landing, warehouse_dir=warehouse, executor=kind, dask_scheduler=address)
-            [batch] = claim_new_files(landing, warehouse)
-            results[kind] = parse_batch(landing, batch, settings)
+    for kind in ("inprocess", "pool", "dask"):
+        warehouse = tmp_path / f"warehouse-{kind}"
+        settings = Settings(landing_dir=landing, warehouse_dir=warehouse, executor=kind, dask_scheduler=cluster)
+        [batch] = claim_new_files(landing, warehouse)
+        results[kind] = parse_batch(landing, batch, settings)
 
-        # and the work ran on the cluster's two workers, not here
-        executor = make_executor("dask", dask_scheduler=address)
-        try:
-            pids = [o.value for o in map_batch(where, range(40), executor=executor)]
-            workers = set(executor.workers)
-        finally:
-            executor.close()
+    # and the work ran on the cluster's two workers, not here
+    executor = make_executor("dask", dask_scheduler=cluster)
+    try:
+        pids = [o.value for o in map_batch(where, range(40), executor=executor)]
+        workers = set(executor.workers)
+    finally:
+        executor.close()
     assert os.getpid() not in pids and len(set(pids)) == 2
     assert len(workers) == 2 and all(w.startswith("tcp://127.0.0.1:") for w in workers)
 
