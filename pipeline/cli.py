@@ -33,7 +33,11 @@ def _settings(args) -> Settings:
 
 
 def command_run(args) -> int:
-    settings = _settings(args)
+    try:
+        settings = _settings(args)
+    except ValueError as exc:  # a NEWS_* value of the wrong kind
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if not settings.landing_dir.is_dir():
         print(f"error: landing dir {settings.landing_dir} does not exist or is not a directory", file=sys.stderr)
         return 2

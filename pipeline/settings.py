@@ -68,6 +68,12 @@ class Settings:
     pair_min_support: int = 2
     top_entities_in_chart: int = 10
 
+    def __post_init__(self):
+        from pipeline.core.executors import EXECUTORS
+
+        if self.executor not in EXECUTORS:
+            raise ValueError(f"executor must be one of {', '.join(EXECUTORS)}, not {self.executor!r}")
+
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
         """Defaults, then NEWS_<FIELD> environment variables, then explicit overrides.

@@ -13,6 +13,11 @@ def _run(landing, warehouse, home, **env):
                    env={"DAGSTER_HOME": str(home), "NEWS_NER_PROCESSES": "1", **env})
 
 
+def _run_tags(url: str) -> list[tuple[str, dict]]:
+    with dg.instance_for_test(overrides={"storage": {"postgres": {"postgres_url": sqlalchemy_url(url)}}}) as instance:
+        return [(r.dagster_run.job_name, r.dagster_run.tags) for r in instance.get_run_records()]
+
+
 def test_runs_are_recorded_in_postgres_and_the_tables_match_sqlite(sample_landing, tmp_path):
     sqlite_home, pg_home = tmp_path / "home-sqlite", tmp_path / "home-pg"
     _run(sample_landing, tmp_path / "wh-sqlite", sqlite_home)
@@ -33,6 +38,13 @@ def test_runs_are_recorded_in_postgres_and_the_tables_match_sqlite(sample_landin
         assert {name for name, _ in runs} >= {"ingest_batch", "rebuild_aggregates"}
         assert {status for _, status in runs} == {"SUCCESS"}
         assert materializations >= len(TABLES)
+        # batch runs launched through the run queue go several at once, under a tag limit
+        with dg.DagsterInstance.from_config(str(pg_home)) as instance:
+            queue = instance.get_concurrency_config().run_queue_config
+            assert type(instance.run_storage).__name__ == "PostgresRunStorage"
+        assert {"key": "news/job", "value": "ingest_batch", "limit": 4} in queue.tag_concurrency_limits
+        assert queue.max_concurrent_runs == 8
+        assert {name: tags.get("news/job") for name, tags in _run_tags(url)}["ingest_batch"] == "ingest_batch"
         # the instance the CLI made is a real dagster-postgres one
         with dg.instance_for_test(overrides={"storage": {"postgres": {"postgres_url": sqlalchemy_url(url)}}}) as inst:
             [partition] = inst.get_dynamic_partitions("batches")

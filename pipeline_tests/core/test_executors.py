@@ -66,6 +66,11 @@ def test_a_document_over_budget_is_too_slow_and_the_rest_go_on(kind, request):
     assert [o.value for o in outcomes if o.ok] == [0, 10, 20, 50, 60, 70]
 
 
+def test_an_unknown_executor_is_a_clear_error():
+    with pytest.raises(ValueError, match="executor must be one of inprocess, pool, dask, not 'threads'"):
+        Settings(executor="threads")
+
+
 def _landing(tmp_path, pages: int) -> tuple:
     from pipeline.sample_corpus import generate_corpus
 
