@@ -214,6 +214,9 @@ def _located(fn: Callable, item, budget_s: float | None = None) -> tuple:
     """apply_one on a Dask worker, with the worker's address and pid."""
     from distributed import get_worker
 
+    if budget_s:
+        import pipeline.core.warmup  # noqa: F401 (once per worker process, outside any budget)
+
     try:
         where = f"{get_worker().address} pid {os.getpid()}"
     except ValueError:
