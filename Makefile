@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: demo test ui run quality bench-ner codebook bench-corpus clean
+.PHONY: demo test test-services ui run quality bench-ner bench-scale codebook bench-corpus clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -18,9 +18,20 @@ demo: $(STAMP)
 	@test -d data/landing/sample || $(BIN)/news-pipeline sample-corpus data/landing/sample --articles 150
 	$(BIN)/news-pipeline run
 
-## make test: the test suite
-test: $(STAMP)
+## make test: the test suite (installs the PostgreSQL server some tests start, if missing)
+test: $(STAMP) test-services
 	$(BIN)/pytest -q pipeline_tests
+
+PG_INITDB := /usr/lib/postgresql/15/bin/initdb
+## make test-services: Debian's postgresql-15 for the instance-storage tests (apt-get, as root, when missing).
+## Its own cluster is stopped again: the tests start their own server on 127.0.0.1 and stop it after.
+test-services:
+	@test -x $(PG_INITDB) || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing postgresql-15 for the instance-storage tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null \
+	      && { pg_ctlcluster 15 main stop 2>/dev/null || true; }; \
+	  else echo "PostgreSQL 15 not installed: its tests will skip (they fail under CI=true)"; fi; }
 
 ## make ui: the Dagster UI (webserver and daemon) over the same instance, on 127.0.0.1:3000
 ui: $(STAMP)
@@ -38,6 +49,10 @@ quality: $(STAMP)
 ## make bench-ner: NER words/s, naive vs ours, one and two cores
 bench-ner: $(STAMP)
 	$(BIN)/python bench/ner.py
+
+## make bench-scale: pages/s in-process vs the local pool vs a local Dask cluster, peak RSS
+bench-scale: $(STAMP)
+	$(BIN)/python bench/scale.py
 
 clean:
 	rm -rf data/warehouse .dagster_home

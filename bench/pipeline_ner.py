@@ -50,13 +50,19 @@ def build_landing(landing: Path, generated: int) -> None:
         generate_corpus(landing / "generated", n_articles=generated, seed=3, days=5)
 
 
-def run_once(landing: Path, work: Path, env_extra: dict) -> dict:
+def fresh_run(work: Path, env_extra: dict) -> tuple[Path, Path, dict]:
+    """An empty DAGSTER_HOME and warehouse under ``work``, and the CLI's environment (only env_extra's NEWS_*)."""
     if work.exists():
         shutil.rmtree(work)
     home, wh = work / "dagster_home", work / "warehouse"
     home.mkdir(parents=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWS_")}
     env.update(env_extra, DAGSTER_HOME=str(home))
+    return home, wh, env
+
+
+def run_once(landing: Path, work: Path, env_extra: dict) -> dict:
+    home, wh, env = fresh_run(work, env_extra)
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "pipeline", "run", "--landing", str(landing), "--warehouse", str(wh),
                     "--no-progress"], cwd=PROJECT_ROOT, env=env, check=True, capture_output=True, text=True)

@@ -6,26 +6,19 @@ import os
 import sys
 from pathlib import Path
 
+from pipeline.core.executors import EXECUTORS
+from pipeline.instance import SQLITE_YAML, write_dagster_yaml
 from pipeline.settings import DEFAULT_DAGSTER_HOME, Settings
 
-DAGSTER_YAML = """\
-# Written by news-pipeline when the instance is first created.
-# SQLite storage locks under many concurrent runs: keep them few.
-run_queue:
-  max_concurrent_runs: 2
-telemetry:
-  enabled: false
-"""
+DAGSTER_YAML = SQLITE_YAML
 
 
-def ensure_dagster_home() -> Path:
-    """$DAGSTER_HOME, default .dagster_home/ in the project, created with a dagster.yaml."""
+def ensure_dagster_home(instance_url: str | None = None) -> Path:
+    """$DAGSTER_HOME, default .dagster_home/ in the project, with a dagster.yaml (SQLite, or NEWS_INSTANCE's PostgreSQL)."""
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(DEFAULT_DAGSTER_HOME))).resolve()
     os.environ["DAGSTER_HOME"] = str(home)
     home.mkdir(parents=True, exist_ok=True)
-    config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text(DAGSTER_YAML)
+    write_dagster_yaml(home, instance_url)
     return home
 
 
@@ -34,15 +27,21 @@ def _settings(args) -> Settings:
         landing_dir=args.landing,
         warehouse_dir=args.warehouse,
         ner_processes=getattr(args, "ner_processes", None),
+        executor=getattr(args, "executor", None),
+        dask_scheduler=getattr(args, "dask_scheduler", None),
     )
 
 
 def command_run(args) -> int:
-    settings = _settings(args)
+    try:
+        settings = _settings(args)
+    except ValueError as exc:  # a NEWS_* value of the wrong kind
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if not settings.landing_dir.is_dir():
         print(f"error: landing dir {settings.landing_dir} does not exist or is not a directory", file=sys.stderr)
         return 2
-    ensure_dagster_home()
+    ensure_dagster_home(args.instance)
     from pipeline.runner import run_pipeline  # imports Dagster: keep `--help` fast
 
     outcome = run_pipeline(settings, verbose=args.verbose, progress=not args.no_progress)
@@ -115,6 +114,11 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="ingest every new landing file and materialize everything downstream")
     paths(run)
     run.add_argument("--ner-processes", type=int, help="worker processes for NER (default: 2, or 1 on a one-core machine)")
+    run.add_argument("--executor", choices=EXECUTORS,
+                     help="where documents are parsed: pool (default), inprocess or dask ($NEWS_EXECUTOR)")
+    run.add_argument("--dask-scheduler", help="Dask scheduler address for --executor dask ($NEWS_DASK_SCHEDULER)")
+    run.add_argument("--instance", help="postgresql://... URL for the Dagster instance storage ($NEWS_INSTANCE; "
+                     "default: SQLite under $DAGSTER_HOME)")
     run.add_argument("--verbose", action="store_true", help="show Dagster's own log lines")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
     run.set_defaults(func=command_run)

@@ -29,6 +29,7 @@ ingest_batch_job = dg.define_asset_job(
     selection=dg.AssetSelection.assets(*BATCH_RUN_TABLES),
     partitions_def=batch_partitions,
     description="Parse one batch of landing files and recognise its entities.",
+    tags={"news/job": "ingest_batch"},  # the run-queue limit in the PostgreSQL dagster.yaml (pipeline/instance.py)
 )
 
 refresh_batch_job = dg.define_asset_job(

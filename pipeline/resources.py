@@ -17,6 +17,9 @@ def _recognizer(models: tuple[tuple[str, str], ...], batch_size: int, n_process:
     return EntityRecognizer(dict(models), batch_size=batch_size, n_process=n_process, naive=naive)
 
 
+EXECUTOR_FIELDS = ("executor", "executor_workers", "dask_scheduler", "document_time_budget_s")
+
+
 class PipelineSettings(dg.ConfigurableResource):
     """Paths and options, shown and editable in the Dagster UI's launchpad."""
 
@@ -24,6 +27,10 @@ class PipelineSettings(dg.ConfigurableResource):
     warehouse_dir: str
     ner_models: dict[str, str] = Settings().ner_models
     ner_processes: int = Settings().ner_processes
+    executor: str = Settings().executor
+    executor_workers: int = Settings().executor_workers
+    dask_scheduler: str = Settings().dask_scheduler
+    document_time_budget_s: float = Settings().document_time_budget_s
 
     def settings(self) -> Settings:
         """These fields over the defaults and NEWS_* environment variables."""
@@ -32,6 +39,7 @@ class PipelineSettings(dg.ConfigurableResource):
             warehouse_dir=Path(self.warehouse_dir),
             ner_models=dict(self.ner_models),
             ner_processes=self.ner_processes,
+            **{name: getattr(self, name) for name in EXECUTOR_FIELDS},
         )
 
     def recognizer(self) -> EntityRecognizer:
@@ -48,4 +56,5 @@ class PipelineSettings(dg.ConfigurableResource):
             warehouse_dir=str(settings.warehouse_dir),
             ner_models=dict(settings.ner_models),
             ner_processes=settings.ner_processes,
+            **{name: getattr(settings, name) for name in EXECUTOR_FIELDS},
         )

@@ -57,9 +57,23 @@ class Settings:
     ner_processes: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))
     ner_naive: bool = False  # benchmark baseline only: full spaCy pipeline, one call per paragraph
 
+    # Where the per-document map runs (pipeline/core/executors.py; README "Beyond one machine"):
+    # "pool" (local processes, the default), "inprocess" (tests, debugging) or "dask" (a cluster).
+    executor: str = "pool"
+    executor_workers: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))
+    dask_scheduler: str = ""  # e.g. tcp://10.0.0.5:8786, for executor "dask"
+    # Per-document time budget in each stage; over it, a `too_slow` rejection (0: none).
+    document_time_budget_s: float = 60.0
+
     # Aggregates
     pair_min_support: int = 2
     top_entities_in_chart: int = 10
+
+    def __post_init__(self):
+        from pipeline.core.executors import EXECUTORS
+
+        if self.executor not in EXECUTORS:
+            raise ValueError(f"executor must be one of {', '.join(EXECUTORS)}, not {self.executor!r}")
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":

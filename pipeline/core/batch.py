@@ -1,18 +1,18 @@
 """Map a document-level function over a batch.
 
-Every per-document stage goes through ``map_batch`` so that a parallel
-backend can be plugged in here without touching the stages. A document that
-fails never stops the batch: ``Unusable`` becomes a rejection with its own
-reason, any other exception an ``internal_error`` rejection.
+Every per-document stage goes through ``map_batch``; where the documents run
+(this process, a local pool, a cluster) is the executor's business
+(pipeline/core/executors.py). A document that fails never stops the batch:
+``Unusable`` becomes a rejection with its own reason, a document over its time
+budget ``too_slow``, any other exception an ``internal_error`` rejection.
 """
 from __future__ import annotations
 
-import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from pipeline.core.models import Unusable
+from pipeline.core.executors import InProcessExecutor
 
 In = TypeVar("In")
 Out = TypeVar("Out")
@@ -30,25 +30,20 @@ class Outcome(Generic[In, Out]):
         return self.reason is None
 
 
-def _apply(fn: Callable[[In], Out], item: In) -> Outcome:
-    try:
-        return Outcome(item, value=fn(item))
-    except Unusable as exc:
-        return Outcome(item, reason=exc.reason, detail=exc.detail)
-    except Exception as exc:  # a bug or a library failure on this document only
-        last = traceback.extract_tb(exc.__traceback__)[-1]
-        detail = f"{type(exc).__name__}: {exc} (at {last.filename.rsplit('/', 1)[-1]}:{last.lineno})"
-        return Outcome(item, reason="internal_error", detail=detail[:2000])
-
-
 def map_batch(
     fn: Callable[[In], Out],
     items: Iterable[In],
     on_progress: Callable[[int], None] | None = None,
     progress_every: int = 100,
+    executor=None,
 ) -> Iterator[Outcome]:
-    """Apply ``fn`` to each item in order, yielding one Outcome per item."""
-    for count, item in enumerate(items, start=1):
-        yield _apply(fn, item)
+    """Apply ``fn`` to each item on ``executor`` (in this process by default), one Outcome per item, in order.
+
+    With a process pool or a cluster, ``fn`` must be picklable (a module-level
+    function or a ``functools.partial`` of one, not a lambda).
+    """
+    executor = executor or InProcessExecutor()
+    for count, (item, value, reason, detail) in enumerate(executor.map(fn, items), start=1):
+        yield Outcome(item, value=value, reason=reason, detail=detail)
         if on_progress is not None and count % progress_every == 0:
             on_progress(count)

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +19,7 @@ import pandas as pd
 from pipeline import schemas
 from pipeline.batches import Batch, file_sha256
 from pipeline.core.batch import map_batch
+from pipeline.core.executors import open_executor
 from pipeline.core.canonical import canonicalise_document
 from pipeline.core.corpus_boilerplate import boilerplate_key, exact_key
 from pipeline.core.decode import DecodedDocument, decode_document
@@ -38,6 +40,7 @@ EXTRACTION_REASONS = {
     "duplicate_file": "the file's bytes were already ingested under another path",
     "duplicate_content": "a document with the same decoded text was already ingested",
     "duplicate_url": "an older capture of a URL captured again; the newest capture is the article",
+    "too_slow": "the document took longer than the per-document time budget (document_time_budget_s)",
     "no_article": "no article text could be extracted (index page, login wall, too short)",
     "internal_error": "an unexpected error on this document only; the message says where",
 }
@@ -235,9 +238,10 @@ def parse_batch(
     urls = _UrlIndex(earlier_articles[~earlier_articles["doc_id"].isin(replaced)], reject)
     raws = _read_batch(Path(landing_dir), batch, settings, stats, reject, tally)
     chunks = _chunks(raws, settings.documents_per_chunk, settings.bytes_per_chunk, _raw_bytes)
-    for number, chunk in enumerate(chunks, start=1):
-        decoded = _decode_new(chunk, settings, seen, reject)
-        articles = _extract_all(decoded, settings, reject)
+    executor = open_executor(settings)  # one pool (or cluster client) for the whole batch
+    for number, chunk in enumerate(executor.closing(chunks), start=1):
+        decoded = _decode_new(chunk, settings, seen, reject, executor)
+        articles = _extract_all(decoded, settings, reject, executor)
         decoded = [_with_page_url(doc, articles.get(doc_id_for(doc.content_sha256))) for doc in decoded]
         article_rows, paragraph_rows = [], []
         for doc in decoded:
@@ -255,6 +259,7 @@ def parse_batch(
         stats["articles"] += len(article_rows)
         log(f"chunk {number}: {stats['documents']} documents, {stats['articles']} articles so far")
     _supersede_versions(earlier_versions, tally, earlier_doc_ids or {}, rejected, batch.key)
+    log(executor.describe())
     # rejections are few and small; written once so that empty batches have the table too
     sinks["rejected_documents"].append(rejected)
     sinks["landing_file_batches"].append(tally.rows())
@@ -282,10 +287,11 @@ def _supersede_versions(
             })
 
 
-def _decode_new(raws: list[RawDocument], settings: Settings, seen: dict[str, str], reject) -> list[DecodedDocument]:
+def _decode_new(raws: list[RawDocument], settings: Settings, seen: dict[str, str], reject,
+                executor=None) -> list[DecodedDocument]:
     """Decoded documents whose content was not ingested before."""
     decoded = []
-    for outcome in map_batch(lambda raw: decode_document(raw, settings), raws):
+    for outcome in map_batch(partial(decode_document, settings=settings), raws, executor=executor):
         if not outcome.ok:
             reject(outcome.item.source_path, outcome.reason, outcome.detail, "decode")
             continue
@@ -299,9 +305,9 @@ def _decode_new(raws: list[RawDocument], settings: Settings, seen: dict[str, str
     return decoded
 
 
-def _extract_all(decoded: list[DecodedDocument], settings: Settings, reject) -> dict[str, Article]:
+def _extract_all(decoded: list[DecodedDocument], settings: Settings, reject, executor=None) -> dict[str, Article]:
     articles: dict[str, Article] = {}
-    for outcome in map_batch(lambda doc: _extract(doc, settings), decoded):
+    for outcome in map_batch(partial(_extract, settings=settings), decoded, executor=executor):
         doc_id = doc_id_for(outcome.item.content_sha256)
         if outcome.ok:
             articles[doc_id] = outcome.value
