@@ -168,28 +168,46 @@ def _word_count(text: str) -> int:
     return len(_WORD.findall(text))
 
 
-def _flag(paragraph: Paragraph, rule: str) -> None:
+def _flag(paragraph: Paragraph, rule: str, disabled: frozenset[str] = frozenset()) -> None:
+    """Flag ``paragraph`` as boilerplate; a rule in ``disabled`` only names it (it stays content)."""
+    if rule in disabled:
+        paragraph.boilerplate_rule = paragraph.boilerplate_rule or rule
+        return
     paragraph.is_boilerplate = True
     paragraph.boilerplate_rule = rule
 
 
-def matching_rule(text: str) -> str | None:
-    """Name of the first line rule that fires on ``text``, else None."""
+# Page-level rules that run after the line rules (flag_paywall_blocks, flag_repeats_within_document, flag_link_runs).
+STRUCTURAL_RULES = ("paywall_block", "repeat_in_document", "link_run")
+PAGE_RULES = tuple(rule.name for rule in LINE_RULES) + STRUCTURAL_RULES
+
+# Rules neutralised because cross-validation across sites showed a held-out recall cost (bench/quality.py;
+# README "Boilerplate layers"): a paragraph such a rule matches is named in ``boilerplate_rule`` but stays
+# content (``is_boilerplate`` False), so the evidence is kept and nothing is dropped.
+#   copyright_notice: aeb held-out recall -0.0007 (min fold -0.0033): its gold counts agency credits and notices.
+#   repeat_in_document: held-out recall -0.0001 (aeb), -0.0004 (fundus, min fold -0.0018).
+NEUTRALISED_RULES: frozenset[str] = frozenset({"copyright_notice", "repeat_in_document"})
+
+
+def matching_rule(text: str, disabled: frozenset[str] = NEUTRALISED_RULES) -> str | None:
+    """Name of the first line rule that fires on ``text``, else None; rules in ``disabled`` never fire."""
     stripped = text.strip().rstrip(":.!…»›→ ").strip()
     words = _word_count(stripped)
     for rule in LINE_RULES:
+        if rule.name in disabled:
+            continue
         if words <= rule.max_words and rule.pattern.search(stripped):
             return rule.name
     return None
 
 
-def flag_line_rules(paragraphs: list[Paragraph]) -> None:
+def flag_line_rules(paragraphs: list[Paragraph], disabled: frozenset[str] = NEUTRALISED_RULES) -> None:
     for paragraph in paragraphs:
         if paragraph.is_boilerplate:
             continue
-        rule = matching_rule(paragraph.text)
+        rule = matching_rule(paragraph.text, disabled) or matching_rule(paragraph.text, frozenset())
         if rule:
-            _flag(paragraph, rule)
+            _flag(paragraph, rule, disabled)
 
 
 def _repeat_key(text: str) -> str:
@@ -200,7 +218,7 @@ REPEAT_MIN_WORDS = 6
 REPEAT_MAX_OCCURRENCES = 2
 
 
-def flag_repeats_within_document(paragraphs: list[Paragraph]) -> None:
+def flag_repeats_within_document(paragraphs: list[Paragraph], disabled: frozenset[str] = frozenset()) -> None:
     """Flag a later copy of a paragraph (case and punctuation do not count); the first copy stays.
 
     Only a lone second copy is flagged: at least ``REPEAT_MIN_WORDS`` words, at
@@ -224,7 +242,7 @@ def flag_repeats_within_document(paragraphs: list[Paragraph]) -> None:
             continue
         if (i > 0 and is_copy[i - 1]) or (i + 1 < len(paragraphs) and is_copy[i + 1]):
             continue
-        _flag(paragraph, "repeat_in_document")
+        _flag(paragraph, "repeat_in_document", disabled)
 
 
 _MONTHS = (
@@ -307,6 +325,18 @@ PAYWALL_BLOCK_MAX_PARAGRAPHS = 3
 PAYWALL_BLOCK_MAX_WORDS = 60
 
 
+def flag_page_rules(paragraphs: list[Paragraph], link_labels: frozenset[str] = frozenset(),
+                    disabled: frozenset[str] = NEUTRALISED_RULES, link_run_min: int = LINK_RUN_MIN) -> None:
+    """Every page-level rule in order (line rules, paywall blocks, in-document repeats, link runs); a rule in
+    ``disabled`` drops nothing (line rules and repeats still name what they match)."""
+    flag_line_rules(paragraphs, disabled)
+    if "paywall_block" not in disabled:
+        flag_paywall_blocks(paragraphs)
+    flag_repeats_within_document(paragraphs, disabled)
+    if "link_run" not in disabled:
+        flag_link_runs(paragraphs, link_labels, link_run_min)
+
+
 def flag_paywall_blocks(paragraphs: list[Paragraph]) -> None:
     """Flag the few short paragraphs between two paywall paragraphs: one paywall box's remaining sales copy.
 
@@ -317,7 +347,7 @@ def flag_paywall_blocks(paragraphs: list[Paragraph]) -> None:
     paragraphs of at most ``PAYWALL_BLOCK_MAX_WORDS`` words, none a heading (a
     headline between a session notice and a pitch is the article's).
     """
-    flagged = [i for i, p in enumerate(paragraphs) if p.boilerplate_rule in PAYWALL_RULES]
+    flagged = [i for i, p in enumerate(paragraphs) if p.is_boilerplate and p.boilerplate_rule in PAYWALL_RULES]
     for first, second in zip(flagged, flagged[1:]):
         between = paragraphs[first + 1:second]
         if paragraphs[first].boilerplate_rule == "subscription_pitch" and 0 < len(between) <= PAYWALL_BLOCK_MAX_PARAGRAPHS \

@@ -37,7 +37,9 @@ EXTRACTION_REASONS = {
     "duplicate_file": "the file's bytes were already ingested under another path",
     "duplicate_content": "a document with the same bytes was already ingested",
     "duplicate_url": "an older capture of a URL captured again; the newest capture is the article",
-    "no_article": "no article text could be extracted (index page, login wall, too short)",
+    "no_article": "no article text could be extracted (no main text, or too short)",
+    "not_an_article": "the page is not an article: detail names its type (listing, homepage, feed, redirect, login,"
+                      " error) and the evidence",
     "internal_error": "an unexpected error on this document only; the message says where",
 }
 
@@ -301,6 +303,8 @@ def _article_row(doc_id: str, doc: DecodedDocument, article: Article, batch_key:
         "n_boilerplate_paragraphs": sum(p.is_boilerplate for p in article.paragraphs),
         "batch": batch_key,
         "published_utc_offset_minutes": _offset_minutes(article.published_at),
+        "date_source": article.date_source,
+        "date_precision": article.date_precision,
     }
 
 

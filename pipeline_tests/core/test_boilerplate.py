@@ -8,6 +8,7 @@ from pipeline.core.boilerplate import (
     flag_link_runs,
     flag_paywall_blocks,
     flag_repeats_within_document,
+    NEUTRALISED_RULES,
     matching_rule,
     normalise_for_stats,
 )
@@ -42,7 +43,20 @@ from pipeline.core.models import Paragraph
     ],
 )
 def test_line_rules_flag_site_furniture(line, rule):
-    assert matching_rule(line) == rule
+    assert matching_rule(line, frozenset()) == rule
+    paragraphs = [Paragraph(line)]
+    flag_line_rules(paragraphs)
+    assert paragraphs[0].boilerplate_rule == rule
+    assert paragraphs[0].is_boilerplate == (rule not in NEUTRALISED_RULES)
+
+
+def test_a_neutralised_rule_names_the_paragraph_but_keeps_it():
+    paragraphs = [Paragraph("© 2024 The Coastal Ledger. All rights reserved."), Paragraph("Share this article")]
+    flag_line_rules(paragraphs, disabled=frozenset({"copyright_notice"}))
+    assert (paragraphs[0].is_boilerplate, paragraphs[0].boilerplate_rule) == (False, "copyright_notice")
+    assert (paragraphs[1].is_boilerplate, paragraphs[1].boilerplate_rule) == (True, "sharing_prompt")
+    flag_line_rules(paragraphs := [Paragraph("© 2024 The Coastal Ledger. All rights reserved.")], disabled=frozenset())
+    assert paragraphs[0].is_boilerplate
 
 
 @pytest.mark.parametrize(
