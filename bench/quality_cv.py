@@ -63,6 +63,8 @@ def variants():
     out += [("drop_title_heading off", "text", replace(D, drop_title_heading=not D.drop_title_heading)),
             ("page classifier off", "text", replace(D, classify_pages=not D.classify_pages)),
             ("title: trafilatura's", "title", replace(D, title="trafilatura")),
+            ("title: voted" if D.title != "voted" else "title: scored", "title",
+             replace(D, title="voted" if D.title != "voted" else "scored")),
             ("authors: trafilatura's", "authors", replace(D, authors="trafilatura")),
             ("author organisations beside persons off", "author_organisations",
              replace(D, author_organisations=not D.author_organisations)),
@@ -214,14 +216,15 @@ def report(name: str, run: SetRun, result: dict) -> None:
     for row in result["folds"]:
         print(f"fold {row['fold']} ({row['pages']:>3} pages) fitted   {_cells(row['fitted'], columns)}   [{row['changes']}]")
         print(f"{'':<18} plain    {_cells(row['plain'], columns)}")
-    for system in ("fitted", "plain"):
+    for system in ("fitted", "defaults", "plain"):
         mean = {c: sum(r[system][c] for r in result["folds"]) / len(result["folds"]) for c in columns}
         worst = {c: min(r[system][c] for r in result["folds"]) for c in columns}
         print(f"{system + ' fold mean':<28} {_cells(mean, columns)}")
         print(f"{system + ' worst fold':<28} {_cells(worst, columns)}")
-    below = [r["fold"] for r in result["folds"] if r["fitted"]["f1"] < r["plain"]["f1"] - 1e-12]
-    below_recall = [r["fold"] for r in result["folds"] if r["fitted"]["recall"] < r["plain"]["recall"] - 1e-12]
-    print(f"folds below plain: F1 {below or 'none'}; recall {below_recall or 'none'}")
+    for system in ("fitted", "defaults"):
+        below = [r["fold"] for r in result["folds"] if r[system]["f1"] < r["plain"]["f1"] - 1e-12]
+        below_recall = [r["fold"] for r in result["folds"] if r[system]["recall"] < r["plain"]["recall"] - 1e-12]
+        print(f"{system}: folds below plain on F1 {below or 'none'}, on recall {below_recall or 'none'}")
 
 
 def report_ablations(name: str, run: SetRun) -> None:

@@ -63,7 +63,8 @@ class ExtractionChoices:
     disabled_rules: frozenset[str] = NEUTRALISED_RULES  # page-level boilerplate rules that flag nothing
     link_run_min: int = LINK_RUN_MIN
     drop_title_heading: bool = DROP_TITLE_HEADING
-    title: str = "scored"  # "scored": declared titles checked against the page's; "trafilatura": its title alone
+    title: str = "scored"  # "scored": declared titles checked against the page's; "voted": the candidates' majority;
+    # "trafilatura": its title alone
     authors: str = "structured"  # "structured": JSON-LD persons, meta, bylines; "trafilatura": its byline alone
     author_organisations: bool = True  # organisations credited as authors kept beside persons
     date: str = "declared"  # "declared": structured data beside htmldate; "htmldate": htmldate alone
@@ -178,6 +179,8 @@ def _title_and_body(draft: Draft, choices: ExtractionChoices) -> tuple[str | Non
     paragraphs = [replace(p) for p in draft.paragraphs]
     if choices.title == "trafilatura":
         title = _clean_text(draft.extracted_title)
+    elif choices.title == "voted":
+        title = vote_title(draft.extracted_title, meta, draft.keys)
     else:
         title = choose_title(draft.extracted_title, meta, draft.keys)
     title_words = 0
@@ -616,6 +619,38 @@ def choose_title(extracted: str | None, meta: PageMetadata, keys: set[str]) -> s
         if candidate and candidate not in passed_over:
             return strip_site_name(candidate, keys)
     return None
+
+
+def vote_title(extracted: str | None, meta: PageMetadata, keys: set[str]) -> str | None:
+    """The headline most of the page's title candidates agree on.
+
+    Candidates, each with its site-name segments stripped: the JSON-LD headline, og:title, the first <h1>,
+    <title>, twitter:title, trafilatura's title. A candidate scores one for every other source that says the
+    same (case, punctuation and quote style aside) or holds it as a whole separator segment run ("Section |
+    Headline | Site" holds "Headline"). The highest score wins; ties go to the first in the order above.
+    A title that no candidate shares is passed to choose_title's rules.
+    """
+    sources = [*meta.headlines[:1], meta.og_title, *meta.h1[:1], meta.html_title, meta.twitter_title, extracted]
+    candidates = []
+    for raw in sources:
+        text = _clean_text(raw)
+        if text:
+            candidates.append((strip_site_name(text, keys), _segment_runs(text)))
+    best, best_score = None, 0
+    for title, _ in candidates:
+        key = _normalised(title)
+        if not key:
+            continue
+        score = sum(1 for other, runs in candidates if other is not title and (key == _normalised(other) or key in runs))
+        if score > best_score:
+            best, best_score = title, score
+    return best if best is not None else choose_title(extracted, meta, keys)
+
+
+def _segment_runs(title: str) -> set[str]:
+    """Every run of consecutive separator segments of a title, normalised."""
+    parts = [_normalised(part) for part in _TITLE_SEPARATOR.split(title)]
+    return {" ".join(p for p in parts[i:j] if p) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)}
 
 
 def _clean_text(text: str | None) -> str | None:
