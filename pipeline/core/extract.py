@@ -89,6 +89,7 @@ class Draft:
     link_labels: frozenset[str]
     signals: PageSignals
     standfirsts: list[str]
+    microdata_texts: frozenset[str] = frozenset()
 
 
 def extract_article(html: str, url: str | None, settings: Settings,
@@ -139,6 +140,7 @@ def draft_article(html: str, url: str | None, settings: Settings) -> Draft:
         link_labels=_link_labels(tree),
         signals=signals,
         standfirsts=standfirst_candidates(tree),
+        microdata_texts=microdata_texts(tree),
     )
 
 
@@ -169,7 +171,7 @@ def article_from_draft(draft: Draft, settings: Settings, choices: ExtractionChoi
         page_type, evidence = classify_page(draft_signals(draft, paragraphs))
         if page_type != "article":
             raise Unusable("not_an_article", f"{page_type}: {evidence}")
-    finish_article(article, settings, draft.link_labels, title_words, choices)
+    finish_article(article, settings, draft.link_labels, title_words, choices, draft.microdata_texts)
     return article
 
 
@@ -204,14 +206,14 @@ def draft_signals(draft: Draft, paragraphs: list[Paragraph] | None = None) -> Pa
 
 def finish_article(
     article: Article, settings: Settings, link_labels: frozenset[str] = frozenset(), extra_words: int = 0,
-    choices: ExtractionChoices = DEFAULT_CHOICES,
+    choices: ExtractionChoices = DEFAULT_CHOICES, microdata: frozenset[str] = frozenset(),
 ) -> None:
     """Flag boilerplate, reject thin documents, detect languages (shared with text pages).
 
     ``extra_words``: main-text words kept outside the paragraphs (a title heading moved to Article.title).
     """
     article.paragraphs = [p for p in article.paragraphs if _clean_paragraph(p)]
-    flag_page_rules(article.paragraphs, link_labels, choices.disabled_rules, choices.link_run_min)
+    flag_page_rules(article.paragraphs, link_labels, choices.disabled_rules, choices.link_run_min, microdata)
     words = extra_words + main_text_words((p.text for p in article.paragraphs if not p.is_boilerplate), link_labels)
     if words < settings.min_article_words:
         raise Unusable("no_article", f"{words} words of main text outside links, fewer than {settings.min_article_words}")
@@ -340,6 +342,29 @@ def _link_labels(tree) -> frozenset[str]:
     links = tree.xpath("//body//*[@href][not(self::link)]")
     labels = (_normalised(link.text_content()) for link in links)
     return frozenset(label for label in labels if label)
+
+
+# microdata properties that describe an article rather than being its text
+_MICRODATA_META = re.compile(
+    r"^(author|creator|contributor|publisher|name|datePublished|dateModified|dateCreated|uploadDate|keywords|"
+    r"articleSection|about|genre|inLanguage|copyrightHolder|copyrightYear|sourceOrganization|url|mainEntityOfPage|"
+    r"image|thumbnailUrl|interactionStatistic|commentCount|wordCount|isAccessibleForFree|identifier)$")
+
+
+def microdata_texts(tree) -> frozenset[str]:
+    """Normalised texts of elements carrying a metadata itemprop (author, datePublished, keywords...), outside any
+    articleBody/text property, so a paragraph that is exactly one of them is metadata rendered as text."""
+    texts = set()
+    for element in tree.xpath("//body//*[@itemprop]"):
+        props = element.get("itemprop", "").split()
+        if not any(_MICRODATA_META.match(prop) for prop in props):
+            continue
+        if element.xpath("ancestor-or-self::*[contains(@itemprop, 'articleBody') or @itemprop='text']"):
+            continue
+        key = _normalised(element.text_content())
+        if key:
+            texts.add(key)
+    return frozenset(texts)
 
 
 def _normalised(text: str) -> str:
