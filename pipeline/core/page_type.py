@@ -58,9 +58,9 @@ class Thresholds:
     """The classifier's tuned numbers (chosen by leave-one-source-out in bench/page_types.py)."""
 
     article_min_long_paragraphs: int = 2  # running text an article has, unless its page declares it an article
-    listing_link_share: float = 0.5  # share of the main text's words that are link labels, on an index page
+    listing_link_share: float = 0.3  # share of the main text's words that are link labels, on an index page
     listing_min_teasers: int = 6  # repeated teaser blocks on an index page
-    listing_teaser_link_share: float = 0.2  # ...with at least this share of the text in links
+    listing_teaser_link_share: float = 0.0  # ...with at least this share of the text in links
 
 
 DEFAULT_THRESHOLDS = Thresholds()
