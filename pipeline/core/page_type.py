@@ -135,17 +135,20 @@ def teaser_blocks(tree) -> int:
     return best
 
 
-_VISIBLE = "not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript) and not(ancestor::template)"
-
-
 def _page_text(tree) -> tuple[float, int]:
     """(share of the body's visible words inside links, <p> elements of running text outside links)."""
-    total = sum(word_count(str(t)) for t in tree.xpath(f"//body//text()[{_VISIBLE}]"))
-    linked = sum(word_count(str(t)) for t in tree.xpath(f"//body//a//text()[{_VISIBLE}]"))
+    bodies = tree.xpath("//body")
+    if not bodies:
+        return 0.0, 0
+    hidden = list(bodies[0].iter("script", "style", "noscript", "template"))
+    total = word_count(bodies[0].text_content()) - sum(word_count(e.text_content()) for e in hidden)
+    linked = sum(word_count(link.text_content()) for link in bodies[0].iter("a"))
     running = 0
-    for paragraph in tree.xpath("//body//p"):
-        outside = sum(word_count(str(t)) for t in paragraph.xpath(".//text()[not(ancestor::a)]"))
-        running += outside >= LONG_PARAGRAPH_WORDS
+    for paragraph in tree.iter("p"):
+        words = word_count(paragraph.text_content())
+        if words >= LONG_PARAGRAPH_WORDS:
+            words -= sum(word_count(link.text_content()) for link in paragraph.iter("a"))
+            running += words >= LONG_PARAGRAPH_WORDS
     return (linked / total if total else 0.0), running
 
 
