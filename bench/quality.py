@@ -3,6 +3,7 @@
     python bench/quality.py                    # run the core (decode -> extract_article) on every page
     python bench/quality.py --warehouse DIR    # score a pipeline run's articles/paragraphs tables instead
     python bench/quality.py --sets aeb,fundus  # a subset (aeb, trafilatura, fundus)
+    python bench/quality.py --cv-only          # only the cross-validated figures and ablations (bench/quality_cv.py)
 
 Scores, as ../shared/corpora/README.md defines them:
 - aeb (article-extraction-benchmark-dev): 4-word-shingle precision/recall/F1, per-page normalised.
@@ -128,21 +129,15 @@ def shingles(text: str, size: int = 4) -> Counter:
     return Counter(tuple(tokens[i:i + size]) for i in range(max(len(tokens) - size + 1, 0)))
 
 
-def shingle_scores(pairs: list[tuple[str, str]]) -> dict:
-    """pairs: (predicted, gold). Per-page P/R of 4-shingles, averaged; F1 of the averages."""
-    precisions, recalls = [], []
-    for predicted, gold in pairs:
-        p, g = shingles(predicted), shingles(gold)
-        tp = sum((p & g).values())
-        fp, fn = sum(p.values()) - tp, sum(g.values()) - tp
-        if tp + fp + fn == 0:
-            precisions.append(1.0)
-            recalls.append(1.0)
-            continue
-        # dividing the three counts by their sum (so pages weigh alike) leaves P and R unchanged
-        precisions.append(tp / (tp + fp) if tp + fp else 0.0)
-        recalls.append(tp / (tp + fn) if tp + fn else 0.0)
-    return _prf(sum(precisions) / len(precisions), sum(recalls) / len(recalls))
+def shingle_components(predicted: str, gold: str) -> dict:
+    """One page's 4-shingle precision and recall (a page with nothing predicted and nothing expected scores 1)."""
+    p, g = shingles(predicted), shingles(gold)
+    tp = sum((p & g).values())
+    fp, fn = sum(p.values()) - tp, sum(g.values()) - tp
+    if tp + fp + fn == 0:
+        return {"precision": 1.0, "recall": 1.0, "pages": 1}
+    # dividing the three counts by their sum (so pages weigh alike) leaves P and R unchanged
+    return {"precision": tp / (tp + fp) if tp + fp else 0.0, "recall": tp / (tp + fn) if tp + fn else 0.0, "pages": 1}
 
 
 def _prf(precision: float, recall: float) -> dict:
@@ -154,17 +149,16 @@ def _ws(text: str) -> str:
     return " ".join(text.split())
 
 
-def snippet_scores(pairs: list[tuple[str, dict]]) -> dict:
-    """pairs: (predicted text, gold entry with "with"/"without" snippet lists)."""
-    tp = fn = fp = 0
-    for predicted, gold in pairs:
-        text = _ws(predicted)
-        for snippet in gold.get("with", []):
-            if _ws(snippet) in text:
-                tp += 1
-            else:
-                fn += 1
-        fp += sum(1 for snippet in gold.get("without", []) if _ws(snippet) in text)
+def snippet_components(predicted: str, gold: dict) -> dict:
+    """One page's "with" snippets found (tp) and missed (fn), "without" snippets found (fp)."""
+    text = _ws(predicted)
+    tp = sum(1 for snippet in gold.get("with", []) if _ws(snippet) in text)
+    fp = sum(1 for snippet in gold.get("without", []) if _ws(snippet) in text)
+    return {"tp": tp, "fn": len(gold.get("with", [])) - tp, "fp": fp}
+
+
+def _snippet_prf(components: list[dict]) -> dict:
+    tp, fp, fn = (sum(c[key] for c in components) for key in ("tp", "fp", "fn"))
     return _prf(tp / (tp + fp) if tp + fp else 0.0, tp / (tp + fn) if tp + fn else 0.0)
 
 
@@ -206,29 +200,52 @@ def _day_matches(predicted, gold: str | None) -> bool:
     return False
 
 
-def fundus_scores(pairs: list[tuple[Output, dict]]) -> dict:
-    gold_found = gold_total = ours_matching = ours_total = 0
-    titles = dates = dated = authors_found = authors_total = 0
-    for output, gold in pairs:
-        expected = gold["expected"]
-        gold_paragraphs = Counter(fundus_gold_paragraphs(expected))
-        our_paragraphs = Counter(_ws(p) for p in output.paragraphs if _ws(p))
-        gold_total += sum(gold_paragraphs.values())
-        gold_found += sum(n for text, n in gold_paragraphs.items() if text in our_paragraphs)
-        ours_total += sum(our_paragraphs.values())
-        ours_matching += sum(n for text, n in our_paragraphs.items() if text in gold_paragraphs)
-        titles += _ws(output.title or "") == _ws(expected.get("title") or "")
-        if expected.get("publishing_date"):
-            dated += 1
-            dates += _day_matches(output.published_at, expected["publishing_date"])
-        want = {_ws(a).casefold() for a in expected.get("authors") or []}
-        got = {_ws(a).casefold() for a in output.authors}
-        authors_total += len(want)
-        authors_found += len(want & got)
-    n = len(pairs)
-    scores = _prf(ours_matching / ours_total if ours_total else 0.0, gold_found / gold_total if gold_total else 0.0)
-    scores.update(title=titles / n, date=dates / dated if dated else 0.0, author_recall=authors_found / authors_total)
-    return scores
+def fundus_components(output: Output, gold: dict) -> dict:
+    expected = gold["expected"]
+    gold_paragraphs = Counter(fundus_gold_paragraphs(expected))
+    our_paragraphs = Counter(_ws(p) for p in output.paragraphs if _ws(p))
+    want = {_ws(a).casefold() for a in expected.get("authors") or []}
+    got = {_ws(a).casefold() for a in output.authors}
+    dated = bool(expected.get("publishing_date"))
+    return {
+        "gold_total": sum(gold_paragraphs.values()),
+        "gold_found": sum(n for text, n in gold_paragraphs.items() if text in our_paragraphs),
+        "ours_total": sum(our_paragraphs.values()),
+        "ours_matching": sum(n for text, n in our_paragraphs.items() if text in gold_paragraphs),
+        "titled": 1, "title_ok": int(_ws(output.title or "") == _ws(expected.get("title") or "")),
+        "dated": int(dated), "date_ok": int(dated and _day_matches(output.published_at, expected["publishing_date"])),
+        "authors_total": len(want), "authors_found": len(want & got),
+    }
+
+
+def _metadata_share(components: list[dict]) -> dict:
+    def share(hit: str, total: str) -> float:
+        n = sum(c[total] for c in components)
+        return sum(c[hit] for c in components) / n if n else 0.0
+    return {"title": share("title_ok", "titled"), "date": share("date_ok", "dated"),
+            "author_recall": share("authors_found", "authors_total")}
+
+
+def aggregate(name: str, components: list[dict]) -> dict:
+    """The set's scores over any subset of its pages' components (a fold, the whole set)."""
+    if name == "aeb":
+        n = len(components)
+        return _prf(sum(c["precision"] for c in components) / n, sum(c["recall"] for c in components) / n) if n else _prf(0, 0)
+    if name == "trafilatura":
+        return {**_snippet_prf(components), **_metadata_share(components)}
+    found, total = (sum(c[k] for c in components) for k in ("gold_found", "gold_total"))
+    matching, ours_total = (sum(c[k] for c in components) for k in ("ours_matching", "ours_total"))
+    return {**_prf(matching / ours_total if ours_total else 0.0, found / total if total else 0.0),
+            **_metadata_share(components)}
+
+
+def components(name: str, output: Output, gold: dict) -> dict:
+    """One page's share of the set's scores."""
+    if name == "aeb":
+        return shingle_components(output.text, gold["articleBody"])
+    if name == "trafilatura":
+        return {**snippet_components(output.text, gold), **metadata_components(output, gold)}
+    return fundus_components(output, gold)
 
 
 def _gold_authors(value) -> list[str]:
@@ -238,30 +255,19 @@ def _gold_authors(value) -> list[str]:
     return [_ws(a) for a in re.split(r";|,|\s+(?:and|und|&)\s+", value or "") if _ws(a)]
 
 
-def metadata_scores(pairs: list[tuple[Output, dict]]) -> dict:
+def metadata_components(output: Output, gold: dict) -> dict:
     """trafilatura-eval metadata, over the pages whose gold gives the field (a non-empty value):
     title exact match (whitespace normalised), date on the right day, author recall (case-insensitive)."""
-    titles = titled = dates = dated = authors_found = authors_total = 0
-    for output, gold in pairs:
-        if gold.get("title"):
-            titled += 1
-            titles += _ws(output.title or "") == _ws(gold["title"])
-        if _gold_date(gold.get("date")):
-            dated += 1
-            dates += _day_matches(output.published_at, gold["date"])
-        want = {a.casefold() for a in _gold_authors(gold.get("author"))}
-        authors_total += len(want)
-        authors_found += len(want & {_ws(a).casefold() for a in output.authors})
-    return {"title": titles / titled if titled else 0.0, "date": dates / dated if dated else 0.0,
-            "author_recall": authors_found / authors_total if authors_total else 0.0}
+    want = {a.casefold() for a in _gold_authors(gold.get("author"))}
+    dated = _gold_date(gold.get("date")) is not None
+    return {"titled": int(bool(gold.get("title"))),
+            "title_ok": int(bool(gold.get("title")) and _ws(output.title or "") == _ws(gold["title"])),
+            "dated": int(dated), "date_ok": int(dated and _day_matches(output.published_at, gold["date"])),
+            "authors_total": len(want), "authors_found": len(want & {_ws(a).casefold() for a in output.authors})}
 
 
 def score(name: str, pairs: list) -> dict:
-    if name == "aeb":
-        return shingle_scores([(o.text, g["articleBody"]) for o, g in pairs])
-    if name == "trafilatura":
-        return {**snippet_scores([(o.text, g) for o, g in pairs]), **metadata_scores(pairs)}
-    return fundus_scores(pairs)
+    return aggregate(name, [components(name, output, gold) for output, gold in pairs])
 
 
 # --- running ----------------------------------------------------------------
@@ -322,12 +328,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warehouse", type=Path, help="score this run's articles/paragraphs Parquet tables")
     parser.add_argument("--sets", default="aeb,trafilatura,fundus")
     parser.add_argument("--no-plain", action="store_true", help="skip the plain-trafilatura baseline")
+    parser.add_argument("--no-cv", action="store_true", help="skip the cross-validated figures and ablations")
+    parser.add_argument("--cv-only", action="store_true", help="only the cross-validated figures and ablations")
     args = parser.parse_args(argv)
     logging.getLogger("trafilatura").setLevel(logging.ERROR)  # per-page "discarding data" chatter
     if not CORPORA.exists():
         print(f"{CORPORA} is absent: nothing to score", file=sys.stderr)
         return 1
 
+    if args.cv_only:
+        from quality_cv import main_cv
+        main_cv(args.sets.split(","))
+        return 0
     print(f"{'set':<12} {'system':<7} {'pages':>5}  " + "  ".join(f"{c:>13}" for c in COLUMNS["fundus"]) + "   secs")
     for name in args.sets.split(","):
         pages = load_pages(name)
@@ -341,6 +353,9 @@ def main(argv: list[str] | None = None) -> int:
             scores = score(name, pairs)
             cells = "  ".join(f"{scores[c]:>13.3f}" if c in scores else f"{'':>13}" for c in COLUMNS["fundus"])
             print(f"{name:<12} {label:<7} {len(pages):>5}  {cells}  {time.perf_counter() - started:5.0f}", flush=True)
+    if not (args.no_cv or args.warehouse):
+        from quality_cv import main_cv
+        main_cv(args.sets.split(","))
     return 0
 
 

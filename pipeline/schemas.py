@@ -56,6 +56,11 @@ TABLES: dict[str, pa.Schema] = {
             "UTC offset the page states with its publication time (published_at + offset = local time as published);"
             " null when it states none",
         ),
+        ("date_source", pa.string(),
+         "Where published_at came from: json_ld, article_meta, microdata (the page's structured data) or htmldate;"
+         " null without a date"),
+        ("date_precision", pa.string(),
+         "day (a date alone, kept as that day at 00:00 UTC, never shifted by a time zone) or time; null without a date"),
     ),
     "paragraphs": _schema(
         ("doc_id", pa.string(), "Document id"),
@@ -63,7 +68,9 @@ TABLES: dict[str, pa.Schema] = {
         ("text", pa.large_string(), "Paragraph text"),
         ("kind", pa.string(), "heading | paragraph | list_item | quote | caption | standfirst"),
         ("is_boilerplate", pa.bool_(), "True when the paragraph is site furniture, not article"),
-        ("boilerplate_rule", pa.string(), "The rule that flagged it (null when kept)"),
+        ("boilerplate_rule", pa.string(),
+         "The rule that flagged it; beside is_boilerplate false, a neutralised rule that matched (the paragraph is"
+         " kept as content); null when no rule matched"),
         ("language", pa.string(), "ISO 639-1 code of the paragraph's language"),
         ("ner_applied", pa.bool_(), "False when NER skipped it (boilerplate, or no model for its language)"),
         ("batch", pa.string(), "Ingestion batch"),
@@ -133,6 +140,8 @@ LINEAGE: dict[str, dict[str, list[tuple[str, str]]]] = {
         "authors": [("documents", "html")],
         "published_at": [("documents", "html")],
         "published_utc_offset_minutes": [("documents", "html")],
+        "date_source": [("documents", "html")],
+        "date_precision": [("documents", "html")],
         "language": [("documents", "html")],
         "text": [("paragraphs", "text"), ("paragraphs", "is_boilerplate")],
         "fetched_at": [("documents", "fetched_at")],

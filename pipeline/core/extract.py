@@ -12,7 +12,7 @@ import re
 import html as html_module
 import json
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -22,8 +22,9 @@ from lxml.etree import Element
 from trafilatura.utils import load_html
 from trafilatura.xml import delete_element, xmltotxt
 
-from pipeline.core.boilerplate import flag_line_rules, flag_link_runs, flag_paywall_blocks, flag_repeats_within_document
+from pipeline.core.boilerplate import LINK_RUN_MIN, NEUTRALISED_RULES, flag_page_rules
 from pipeline.core.models import Article, Paragraph, Unusable
+from pipeline.core.page_type import PageSignals, add_text_signals, classify_page, is_feed, tree_signals, word_count
 from pipeline.settings import Settings
 
 # Module-level defaults for choices not (yet) in Settings; see README "Extraction settings".
@@ -40,14 +41,6 @@ _DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 _WORD = re.compile(r"\w+")
 
 
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_COUNTED_WORD = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")  # a CJK character counts as a word
-
-
-def word_count(text: str) -> int:
-    return len(_COUNTED_WORD.findall(text))
-
-
 def main_text_words(texts, link_labels: frozenset[str] = frozenset()) -> int:
     """Words in lines that are not the label of a link on the page.
 
@@ -62,11 +55,56 @@ def main_text_words(texts, link_labels: frozenset[str] = frozenset()) -> int:
     )
 
 
-def extract_article(html: str, url: str | None, settings: Settings) -> Article:
+@dataclass(frozen=True)
+class ExtractionChoices:
+    """The tuned choices of extraction, each one a switch the quality harness ablates and cross-validates
+    (bench/quality.py --cv). The defaults are the choices the folds kept."""
+
+    disabled_rules: frozenset[str] = NEUTRALISED_RULES  # page-level boilerplate rules that flag nothing
+    link_run_min: int = LINK_RUN_MIN
+    drop_title_heading: bool = DROP_TITLE_HEADING
+    title: str = "scored"  # "scored": declared titles checked against the page's; "voted": the candidates' majority;
+    # "trafilatura": its title alone
+    authors: str = "structured"  # "structured": JSON-LD persons, meta, bylines; "trafilatura": its byline alone
+    author_organisations: bool = True  # organisations credited as authors kept beside persons
+    date: str = "declared"  # "declared": structured data beside htmldate; "htmldate": htmldate alone
+    classify_pages: bool = True  # non-articles rejected as not_an_article
+
+
+DEFAULT_CHOICES = ExtractionChoices()
+
+
+@dataclass
+class Draft:
+    """Everything extraction learns from a page before the tuned choices are applied."""
+
+    paragraphs: list[Paragraph]
+    meta: "PageMetadata"
+    keys: set[str]
+    extracted_title: str | None
+    extracted_author: str | None
+    extracted_date: str | None
+    site_name: str | None
+    canonical_url: str | None
+    link_labels: frozenset[str]
+    signals: PageSignals
+    standfirsts: list[str]
+    microdata_texts: frozenset[str] = frozenset()
+
+
+def extract_article(html: str, url: str | None, settings: Settings,
+                    choices: ExtractionChoices = DEFAULT_CHOICES) -> Article:
+    return article_from_draft(draft_article(html, url, settings), settings, choices)
+
+
+def draft_article(html: str, url: str | None, settings: Settings) -> Draft:
+    if is_feed(html):
+        raise Unusable("not_an_article", "feed: the document is an RSS/Atom feed")
     tree = load_html(html)
     if tree is None:
         raise Unusable("no_article", "no HTML tree could be parsed")
     meta = page_metadata(tree)
+    signals = tree_signals(tree, url, set(meta.declared_types), meta.og_type)
     document = trafilatura.bare_extraction(
         tree,
         url=url,
@@ -90,39 +128,92 @@ def extract_article(html: str, url: str | None, settings: Settings) -> Article:
     for paragraph in paragraphs:
         if paragraph.text in caption_texts:
             paragraph.kind = "caption"
-    keys = site_keys([*meta.site_names, document.sitename or ""], document.url or url)
-    title = choose_title(document.title, meta, keys)
-    title_words = 0
-    if DROP_TITLE_HEADING and title:
-        titles = [t for t in (title, document.title, _clean_text(meta.og_title), *meta.headlines) if t]
-        kept = _without_title_heading(paragraphs, titles)
-        title_words = word_count(title) if len(kept) < len(paragraphs) else 0
-        paragraphs = kept
-    mark_standfirst(paragraphs, standfirst_candidates(tree))
+    return Draft(
+        paragraphs=paragraphs,
+        meta=meta,
+        keys=site_keys([*meta.site_names, document.sitename or ""], document.url or url),
+        extracted_title=document.title,
+        extracted_author=document.author,
+        extracted_date=document.date,
+        site_name=(meta.site_names[0] if meta.site_names else None) or document.sitename or None,
+        canonical_url=document.url or url,
+        link_labels=_link_labels(tree),
+        signals=signals,
+        standfirsts=standfirst_candidates(tree),
+        microdata_texts=microdata_texts(tree),
+    )
+
+
+def article_from_draft(draft: Draft, settings: Settings, choices: ExtractionChoices = DEFAULT_CHOICES) -> Article:
+    """Apply the tuned choices to a draft: metadata, title heading, page type, boilerplate flags."""
+    meta, keys = draft.meta, draft.keys
+    title, paragraphs, title_words = _title_and_body(draft, choices)
+    if choices.date == "htmldate":
+        published, date_source = parse_date(draft.extracted_date), "htmldate"
+    else:
+        published, date_source = choose_date(draft.extracted_date, meta)
+    published, precision = date_precision(published)
+    if choices.authors == "trafilatura":
+        authors = clean_authors(draft.extracted_author)
+    else:
+        authors = choose_authors(draft.extracted_author, meta, keys, choices.author_organisations)
     article = Article(
         paragraphs=paragraphs,
         title=title,
-        authors=choose_authors(document.author, meta, keys),
-        published_at=choose_date(document.date, meta),
-        site_name=(meta.site_names[0] if meta.site_names else None) or document.sitename or None,
-        canonical_url=document.url or url,
+        authors=authors,
+        published_at=published,
+        date_source=date_source if published else None,
+        date_precision=precision,
+        site_name=draft.site_name,
+        canonical_url=draft.canonical_url,
     )
-    finish_article(article, settings, _link_labels(tree), title_words)
+    if choices.classify_pages:
+        page_type, evidence = classify_page(draft_signals(draft, paragraphs))
+        if page_type != "article":
+            raise Unusable("not_an_article", f"{page_type}: {evidence}")
+    finish_article(article, settings, draft.link_labels, title_words, choices, draft.microdata_texts)
     return article
 
 
+def _title_and_body(draft: Draft, choices: ExtractionChoices) -> tuple[str | None, list[Paragraph], int]:
+    """The title, the paragraphs (copies; the title heading moved out) and the words the title heading had."""
+    meta = draft.meta
+    paragraphs = [replace(p) for p in draft.paragraphs]
+    if choices.title == "trafilatura":
+        title = _clean_text(draft.extracted_title)
+    elif choices.title == "voted":
+        title = vote_title(draft.extracted_title, meta, draft.keys)
+    else:
+        title = choose_title(draft.extracted_title, meta, draft.keys)
+    title_words = 0
+    if choices.drop_title_heading and title:
+        titles = [t for t in (title, draft.extracted_title, _clean_text(meta.og_title), *meta.headlines) if t]
+        kept = _without_title_heading(paragraphs, titles)
+        title_words = word_count(title) if len(kept) < len(paragraphs) else 0
+        paragraphs = kept
+    mark_standfirst(paragraphs, draft.standfirsts)
+    return title, paragraphs, title_words
+
+
+def draft_signals(draft: Draft, paragraphs: list[Paragraph] | None = None) -> PageSignals:
+    """The page's signals for the classifier: the whole page's and its main text's (the title heading moved out)."""
+    if paragraphs is None:
+        paragraphs = _title_and_body(draft, DEFAULT_CHOICES)[1]
+    signals = replace(draft.signals, main_words=0, link_words=0, long_paragraphs=0)
+    add_text_signals(signals, [p.text for p in paragraphs], draft.link_labels)
+    return signals
+
+
 def finish_article(
-    article: Article, settings: Settings, link_labels: frozenset[str] = frozenset(), extra_words: int = 0
+    article: Article, settings: Settings, link_labels: frozenset[str] = frozenset(), extra_words: int = 0,
+    choices: ExtractionChoices = DEFAULT_CHOICES, microdata: frozenset[str] = frozenset(),
 ) -> None:
     """Flag boilerplate, reject thin documents, detect languages (shared with text pages).
 
     ``extra_words``: main-text words kept outside the paragraphs (a title heading moved to Article.title).
     """
     article.paragraphs = [p for p in article.paragraphs if _clean_paragraph(p)]
-    flag_line_rules(article.paragraphs)
-    flag_paywall_blocks(article.paragraphs)
-    flag_repeats_within_document(article.paragraphs)
-    flag_link_runs(article.paragraphs, link_labels)
+    flag_page_rules(article.paragraphs, link_labels, choices.disabled_rules, choices.link_run_min, microdata)
     words = extra_words + main_text_words((p.text for p in article.paragraphs if not p.is_boilerplate), link_labels)
     if words < settings.min_article_words:
         raise Unusable("no_article", f"{words} words of main text outside links, fewer than {settings.min_article_words}")
@@ -253,6 +344,29 @@ def _link_labels(tree) -> frozenset[str]:
     return frozenset(label for label in labels if label)
 
 
+# microdata properties that describe an article rather than being its text
+_MICRODATA_META = re.compile(
+    r"^(author|creator|contributor|publisher|name|datePublished|dateModified|dateCreated|uploadDate|keywords|"
+    r"articleSection|about|genre|inLanguage|copyrightHolder|copyrightYear|sourceOrganization|url|mainEntityOfPage|"
+    r"image|thumbnailUrl|interactionStatistic|commentCount|wordCount|isAccessibleForFree|identifier)$")
+
+
+def microdata_texts(tree) -> frozenset[str]:
+    """Normalised texts of elements carrying a metadata itemprop (author, datePublished, keywords...), outside any
+    articleBody/text property, so a paragraph that is exactly one of them is metadata rendered as text."""
+    texts = set()
+    for element in tree.xpath("//body//*[@itemprop]"):
+        props = element.get("itemprop", "").split()
+        if not any(_MICRODATA_META.match(prop) for prop in props):
+            continue
+        if element.xpath("ancestor-or-self::*[contains(@itemprop, 'articleBody') or @itemprop='text']"):
+            continue
+        key = _normalised(element.text_content())
+        if key:
+            texts.add(key)
+    return frozenset(texts)
+
+
 def _normalised(text: str) -> str:
     return " ".join(_WORD.findall(text.casefold()))
 
@@ -324,6 +438,9 @@ class PageMetadata:
     author_organisations: list[str] = field(default_factory=list)  # JSON-LD authors that are organisations
     creators: list[str] = field(default_factory=list)  # citation_author / dc.creator ("Last, First" turned round)
     published: list[str] = field(default_factory=list)  # JSON-LD datePublished, article:published_time, ...
+    published_sources: list[str] = field(default_factory=list)  # where each of ``published`` was declared
+    declared_types: list[str] = field(default_factory=list)  # every JSON-LD @type on the page
+    og_type: str | None = None
     description: str | None = None  # og:description / meta description
 
 
@@ -336,6 +453,7 @@ def page_metadata(tree) -> PageMetadata:
         return text or None
 
     meta.og_title = content('//meta[@property="og:title"]/@content')
+    meta.og_type = content('//meta[@property="og:type"]/@content')
     meta.twitter_title = content('//meta[@name="twitter:title" or @property="twitter:title"]/@content')
     meta.html_title = content("//head/title/text()") or content("//title/text()")
     meta.h1 = [" ".join(h.text_content().split()) for h in tree.iter("h1")][:3]
@@ -344,10 +462,12 @@ def page_metadata(tree) -> PageMetadata:
     for xpath in ('//meta[@property="og:site_name"]/@content', '//meta[@name="application-name"]/@content'):
         if content(xpath):
             meta.site_names.append(content(xpath))
-    for xpath in ('//meta[@property="article:published_time"]/@content', '//meta[@itemprop="datePublished"]/@content',
-                  '//*[@itemprop="datePublished"]/@datetime'):
+    for source, xpath in (("article_meta", '//meta[@property="article:published_time"]/@content'),
+                          ("microdata", '//meta[@itemprop="datePublished"]/@content'),
+                          ("microdata", '//*[@itemprop="datePublished"]/@datetime')):
         if content(xpath):
             meta.published.append(content(xpath))
+            meta.published_sources.append(source)
     for creator in tree.xpath('//meta[@name="citation_author" or @name="dc.creator" or @name="DC.creator"]/@content'):
         meta.creators.append(_surname_first(" ".join(str(creator).split())))
     for script in tree.xpath('//script[@type="application/ld+json"]'):
@@ -385,6 +505,7 @@ def _types(item: dict) -> str:
 
 def _read_json_ld(item: dict, meta: PageMetadata) -> None:
     kind = _types(item)
+    meta.declared_types.extend(kind.split())
     if _ORGANISATION_TYPE.search(kind) and isinstance(item.get("name"), str) and not _ARTICLE_TYPE.search(kind):
         meta.organisations.append(item["name"].strip())
         return
@@ -395,6 +516,7 @@ def _read_json_ld(item: dict, meta: PageMetadata) -> None:
         meta.headlines.append(" ".join(item["headline"].split()))
     if isinstance(item.get("datePublished"), str) and not is_page:
         meta.published.insert(0, item["datePublished"].strip())
+        meta.published_sources.insert(0, "json_ld")
     publishers = item.get("publisher")
     for publisher in publishers if isinstance(publishers, list) else [publishers]:
         if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
@@ -524,16 +646,52 @@ def choose_title(extracted: str | None, meta: PageMetadata, keys: set[str]) -> s
     return None
 
 
+def vote_title(extracted: str | None, meta: PageMetadata, keys: set[str]) -> str | None:
+    """The headline most of the page's title candidates agree on.
+
+    Candidates, each with its site-name segments stripped: the JSON-LD headline, og:title, the first <h1>,
+    <title>, twitter:title, trafilatura's title. A candidate scores one for every other source that says the
+    same (case, punctuation and quote style aside) or holds it as a whole separator segment run ("Section |
+    Headline | Site" holds "Headline"). The highest score wins; ties go to the first in the order above.
+    A title that no candidate shares is passed to choose_title's rules.
+    """
+    sources = [*meta.headlines[:1], meta.og_title, *meta.h1[:1], meta.html_title, meta.twitter_title, extracted]
+    candidates = []
+    for raw in sources:
+        text = _clean_text(raw)
+        if text:
+            candidates.append((strip_site_name(text, keys), _segment_runs(text)))
+    best, best_score = None, 0
+    for title, _ in candidates:
+        key = _normalised(title)
+        if not key:
+            continue
+        score = sum(1 for other, runs in candidates if other is not title and (key == _normalised(other) or key in runs))
+        if score > best_score:
+            best, best_score = title, score
+    return best if best is not None else choose_title(extracted, meta, keys)
+
+
+def _segment_runs(title: str) -> set[str]:
+    """Every run of consecutive separator segments of a title, normalised."""
+    parts = [_normalised(part) for part in _TITLE_SEPARATOR.split(title)]
+    return {" ".join(p for p in parts[i:j] if p) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)}
+
+
 def _clean_text(text: str | None) -> str | None:
     """Whitespace collapsed and HTML entities a page encoded twice ("&#8211;") decoded."""
     return " ".join(html_module.unescape(text).split()) if text else None
 
 
-def choose_authors(extracted: str | None, meta: PageMetadata, keys: set[str]) -> list[str]:
+def choose_authors(extracted: str | None, meta: PageMetadata, keys: set[str],
+                   keep_author_organisations: bool = True) -> list[str]:
     """People first: JSON-LD persons, else catalogue creators, else trafilatura's byline.
 
     Organisations (a publisher, the site's name) are dropped when a person is named
-    beside them; a story credited only to an organisation ("BBC News") keeps it.
+    beside them; a story credited only to an organisation ("BBC News") keeps it. With
+    ``keep_author_organisations``, an organisation the page credits as an author (a JSON-LD
+    author typed Organization, an agency in "Jane Doe et AFP") stays beside the persons,
+    unless it is the site itself.
     """
     extracted_authors = clean_authors(extracted)
     if meta.persons:
@@ -546,24 +704,39 @@ def choose_authors(extracted: str | None, meta: PageMetadata, keys: set[str]) ->
         authors = extracted_authors
     organisations = {_site_key(name) for name in meta.organisations} | keys
     people = [author for author in authors if _site_key(author) not in organisations]
+    if people and keep_author_organisations:
+        named = {_site_key(a) for a in people}
+        people += [name for name in clean_authors("; ".join(meta.author_organisations))
+                   if _site_key(name) not in keys and _site_key(name) not in named]
     if people:
         return people
     return authors or clean_authors("; ".join(meta.author_organisations))
 
 
-def choose_date(extracted: str | None, meta: PageMetadata) -> datetime | None:
-    """htmldate's date; the page's declared publication time instead when it falls on the same day
-    (it carries the time and the offset) or htmldate found nothing."""
+def choose_date(extracted: str | None, meta: PageMetadata) -> tuple[datetime | None, str | None]:
+    """(date, source). htmldate's date; the page's declared publication time instead when it falls on the same
+    day (it carries the time and the offset) or htmldate found nothing. The source names the field the date
+    came from (json_ld, article_meta, microdata) or htmldate."""
     found = parse_date(extracted)
-    for raw in meta.published:
+    for raw, source in zip(meta.published, meta.published_sources):
         declared = parse_iso_datetime(raw)
         if declared is None:
             continue
         if found is None or declared.date() == found.date() or (
             declared.tzinfo and found.tzinfo is None and abs((declared.date() - found.date()).days) <= 1
         ):
-            return declared
-    return found
+            return declared, source
+    return found, "htmldate" if found else None
+
+
+def date_precision(value: datetime | None) -> tuple[datetime | None, str | None]:
+    """(value, "day" or "time"). A date without a time of day (midnight, with or without an offset) is a day:
+    it is kept as that day with no offset, so no time-zone conversion moves it to the day before."""
+    if value is None:
+        return None, None
+    if (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0):
+        return value.replace(tzinfo=None), "day"
+    return value, "time"
 
 
 def parse_iso_datetime(raw: str) -> datetime | None:

@@ -51,6 +51,8 @@ class Article:
     title: str | None = None
     authors: list[str] = field(default_factory=list)
     published_at: datetime | None = None
+    date_source: str | None = None  # json_ld | article_meta | microdata | htmldate
+    date_precision: str | None = None  # day | time
     language: str | None = None
     site_name: str | None = None
     canonical_url: str | None = None

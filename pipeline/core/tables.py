@@ -41,7 +41,9 @@ EXTRACTION_REASONS = {
     "duplicate_content": "a document with the same decoded text was already ingested",
     "duplicate_url": "an older capture of a URL captured again; the newest capture is the article",
     "too_slow": "the document took longer than the per-document time budget (document_time_budget_s)",
-    "no_article": "no article text could be extracted (index page, login wall, too short)",
+    "no_article": "no article text could be extracted (no main text, or too short)",
+    "not_an_article": "the page is not an article: detail names its type (listing, homepage, feed, redirect, login,"
+                      " error) and the evidence",
     "internal_error": "an unexpected error on this document only; the message says where",
 }
 
@@ -368,6 +370,8 @@ def _article_row(doc_id: str, doc: DecodedDocument, article: Article, batch_key:
         "published_utc_offset_minutes": _offset_minutes(article.published_at),
         "date": utc_day(article.published_at, doc.fetched_at),
         "outlet": outlet_of(url, article.site_name, doc.source_path),
+        "date_source": article.date_source,
+        "date_precision": article.date_precision,
     }
 
 

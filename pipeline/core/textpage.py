@@ -53,6 +53,6 @@ def _title_index(paragraphs: list[Paragraph]) -> int | None:
         text = paragraph.text
         words = len(_WORD.findall(text))
         if TITLE_MIN_WORDS <= words <= TITLE_MAX_WORDS and not text.endswith((".", ":", "!")) \
-                and matching_rule(text) is None:
+                and matching_rule(text, frozenset()) is None:
             return index
     return None

@@ -5,9 +5,12 @@ from pipeline.core.boilerplate import (
     LINE_RULES,
     domain_boilerplate_keys,
     flag_line_rules,
+    flag_link_dense_runs,
     flag_link_runs,
+    flag_structural_lines,
     flag_paywall_blocks,
     flag_repeats_within_document,
+    NEUTRALISED_RULES,
     matching_rule,
     normalise_for_stats,
 )
@@ -42,7 +45,20 @@ from pipeline.core.models import Paragraph
     ],
 )
 def test_line_rules_flag_site_furniture(line, rule):
-    assert matching_rule(line) == rule
+    assert matching_rule(line, frozenset()) == rule
+    paragraphs = [Paragraph(line)]
+    flag_line_rules(paragraphs)
+    assert paragraphs[0].boilerplate_rule == rule
+    assert paragraphs[0].is_boilerplate == (rule not in NEUTRALISED_RULES)
+
+
+def test_a_neutralised_rule_names_the_paragraph_but_keeps_it():
+    paragraphs = [Paragraph("© 2024 The Coastal Ledger. All rights reserved."), Paragraph("Share this article")]
+    flag_line_rules(paragraphs, disabled=frozenset({"copyright_notice"}))
+    assert (paragraphs[0].is_boilerplate, paragraphs[0].boilerplate_rule) == (False, "copyright_notice")
+    assert (paragraphs[1].is_boilerplate, paragraphs[1].boilerplate_rule) == (True, "sharing_prompt")
+    flag_line_rules(paragraphs := [Paragraph("© 2024 The Coastal Ledger. All rights reserved.")], disabled=frozenset())
+    assert paragraphs[0].is_boilerplate
 
 
 @pytest.mark.parametrize(
@@ -180,3 +196,30 @@ def test_link_runs_flag_menus_but_not_single_links_or_short_runs():
     paragraphs = [Paragraph(text) for text in texts]
     flag_link_runs(paragraphs, labels, min_run=4)
     assert [p.boilerplate_rule for p in paragraphs] == [None, None] + ["link_run"] * 4 + [None] * 4
+
+
+@pytest.mark.parametrize("line", ["2024-03-05T10:00:00+02:00", "12.03.2024 14:05", "March 3, 2024, 10:15 am",
+                                  "https://www.example.org/news/harbour-cranes"])
+def test_a_line_that_is_only_a_url_or_a_timestamp_is_metadata(line):
+    paragraphs = [Paragraph(line), Paragraph("The cranes returned on 12.03.2024 after two years away.")]
+    flag_structural_lines(paragraphs)
+    assert paragraphs[0].boilerplate_rule == "url_or_timestamp" and paragraphs[0].is_boilerplate
+    assert not paragraphs[1].is_boilerplate and paragraphs[1].boilerplate_rule is None
+
+
+def test_a_paragraph_that_is_a_microdata_property_is_metadata():
+    paragraphs = [Paragraph("Harbour, Cranes, Port authority"), Paragraph("The cranes returned on Tuesday.")]
+    flag_structural_lines(paragraphs, frozenset({"harbour cranes port authority"}))
+    assert [p.boilerplate_rule for p in paragraphs] == ["microdata", None]
+
+
+def test_runs_of_teasers_are_flagged_but_a_paragraph_with_a_link_is_not():
+    labels = frozenset({"council approves the coast road lane", "ferry timetable changes from may",
+                        "new harbour master appointed", "the mayor"})
+    paragraphs = [Paragraph("The mayor said the cranes would return on Tuesday, after two years of repairs.")]
+    paragraphs += [Paragraph(f"{label.capitalize()} (3)") for label in sorted(labels)[:3]]
+    flag_link_dense_runs(paragraphs, labels)
+    assert [p.boilerplate_rule for p in paragraphs] == [None, "link_dense_run", "link_dense_run", "link_dense_run"]
+    two = [Paragraph("Council approves the coast road lane 12 March"), Paragraph("Body text here, quite long.")]
+    flag_link_dense_runs(two, labels)
+    assert not any(p.is_boilerplate for p in two)

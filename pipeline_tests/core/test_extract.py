@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from pipeline.core import extract
-from pipeline.core.extract import clean_authors, extract_article
+from pipeline.core.extract import ExtractionChoices, clean_authors, extract_article
 from pipeline.core.models import Unusable
 from pipeline.settings import Settings
 from pipeline_tests.conftest import require_shared
@@ -136,11 +136,16 @@ def test_paragraph_language_follows_the_paragraph():
     assert languages["The first of f"] == "en"
 
 
-@pytest.mark.parametrize("page", [INDEX_PAGE, LOGIN_WALL, "<html><body></body></html>"], ids=["index", "login", "empty"])
-def test_pages_without_an_article_are_unusable(page):
+@pytest.mark.parametrize("page, reason, detail", [
+    (INDEX_PAGE, "not_an_article", "listing"),
+    (LOGIN_WALL, "not_an_article", "login"),
+    ("<html><body></body></html>", "no_article", ""),
+], ids=["index", "login", "empty"])
+def test_pages_without_an_article_are_unusable(page, reason, detail):
     with pytest.raises(Unusable) as caught:
         extract_article(page, None, Settings())
-    assert caught.value.reason == "no_article"
+    assert caught.value.reason == reason
+    assert caught.value.detail.startswith(detail)
 
 
 def test_real_page_extracts_gold_text(aeb_dir):
@@ -204,14 +209,16 @@ def _json_ld(data) -> str:
     return f"<script type='application/ld+json'>{json.dumps(data)}</script>"
 
 
-def test_authors_are_people_from_json_ld_not_the_publisher():
+def test_authors_are_people_from_json_ld_not_the_publisher_and_credited_organisations_beside_them():
     head = _json_ld({"@context": "https://schema.org", "@graph": [{
         "@type": "NewsArticle", "headline": "Harbour cranes return",
         "author": [{"@type": "Person", "name": "Jane Doe"}, {"@type": "Organization", "name": "Condé Nast"},
                    {"@type": "Person", "name": "By Sam Roe, Transport Editor"}],
         "publisher": {"@type": "Organization", "name": "The Coastal Ledger"},
     }]})
-    assert extract_article(_page(head), None, Settings()).authors == ["Jane Doe", "Sam Roe"]
+    assert extract_article(_page(head), None, Settings()).authors == ["Jane Doe", "Sam Roe", "Condé Nast"]
+    without = ExtractionChoices(author_organisations=False)
+    assert extract_article(_page(head), None, Settings(), without).authors == ["Jane Doe", "Sam Roe"]
 
 
 def test_an_organisation_credited_alone_stays_the_author():
@@ -334,3 +341,23 @@ def test_real_pages_have_clean_paragraph_text(aeb_dir):
             assert paragraph.text == extract.clean_paragraph_text(paragraph.text)
             checked += 1
     assert checked > 100
+
+
+def test_date_source_and_precision():
+    declared = _json_ld({"@type": "NewsArticle", "datePublished": "2024-03-15T00:50:00+02:00"})
+    article = extract_article(_page(declared), None, Settings())
+    assert (article.date_source, article.date_precision) == ("json_ld", "time")
+    assert article.published_at.utcoffset() == timedelta(hours=2)
+
+
+@pytest.mark.parametrize("value", ["2024-03-15", "2024-03-15T00:00:00+02:00"])
+def test_a_date_alone_is_never_moved_to_another_day(value):
+    article = extract_article(_page(_json_ld({"@type": "NewsArticle", "datePublished": value})), None, Settings())
+    assert article.date_precision == "day"
+    assert article.published_at.tzinfo is None
+    assert article.published_at.date().isoformat() == "2024-03-15"
+
+
+def test_an_agency_credited_beside_a_person_is_kept():
+    head = "<meta name='author' content='Marie Dupont et AFP'>"
+    assert extract_article(_page(head), None, Settings()).authors == ["Marie Dupont", "AFP"]

@@ -94,6 +94,8 @@ def test_the_stated_utc_offset_is_kept_beside_the_utc_time(tmp_path):
     assert local.date().isoformat() == "2024-03-06"  # the day as published
     assert articles.loc["utc.html", "published_utc_offset_minutes"] == 0
     assert pd.isna(articles.loc["undated.html", "published_utc_offset_minutes"])
+    assert (late["date_source"], late["date_precision"]) == ("article_meta", "time")
+    assert articles.loc["undated.html", "date_source"] is None or pd.isna(articles.loc["undated.html", "date_source"])
 
 
 def test_outlet_is_the_domain_else_the_site_name_else_the_landing_folder():

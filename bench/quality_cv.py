@@ -1,0 +1,252 @@
+"""Cross-validated extraction quality: every tuned choice fitted on other sites than the ones it is scored on.
+
+Each dev set is split by site (aeb, trafilatura: the URL's host; fundus: the publisher) into K folds,
+whole sites to a fold. For each fold, every tuned choice of extraction (each page-level boilerplate rule,
+the link-run threshold, the title-heading drop, the page classifier, the title/author/date heuristics;
+``pipeline.core.extract.ExtractionChoices``) is fitted on the other folds and the fitted configuration is
+scored on the held-out fold, beside plain trafilatura on the same fold. Ablations: each choice switched
+off (or set to another value) against the defaults, scored on held-out folds only.
+
+Fitting rule: a text choice (a rule, a threshold) is kept on the training folds only when it does not lower
+F1 there and costs no recall (``RECALL_TOLERANCE``); a metadata choice when its field's score is not lower.
+Ties keep the default. The pipeline's defaults are the choices these held-out figures support.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import logging
+from dataclasses import replace
+from urllib.parse import urlsplit
+
+import quality
+from quality import Output, Page
+
+K = 5
+RECALL_TOLERANCE = 0.0005  # a text rule may not cost more recall than this on the folds it is fitted on
+PRIMARY = "f1"
+METADATA_FIELD = {"title": "title", "authors": "author_recall", "author_organisations": "author_recall",
+                  "date": "date"}
+
+
+def site_of(name: str, page: Page) -> str:
+    if name == "fundus":
+        return page.gold["publisher"]
+    host = urlsplit(page.url or "").hostname or ""
+    return host.removeprefix("www.") or page.relative
+
+
+def assign_folds(name: str, pages: list[Page], k: int = K) -> list[int]:
+    """Fold of each page: whole sites to a fold, largest sites first to the emptiest fold (ties by a hash)."""
+    sizes: dict[str, int] = {}
+    for page in pages:
+        sizes[site_of(name, page)] = sizes.get(site_of(name, page), 0) + 1
+    order = sorted(sizes, key=lambda site: (-sizes[site], hashlib.sha1(site.encode()).hexdigest()))
+    load, fold_of = [0] * k, {}
+    for site in order:
+        fold = min(range(k), key=lambda f: (load[f], f))
+        fold_of[site] = fold
+        load[fold] += sizes[site]
+    return [fold_of[site_of(name, page)] for page in pages]
+
+
+def variants():
+    """(label, kind, choices) of every ablation: kind "text" (judged on F1 and recall) or a metadata field."""
+    from pipeline.core.boilerplate import PAGE_RULES
+    from pipeline.core.extract import DEFAULT_CHOICES as D
+
+    out = [(f"rule:{rule}", "text", replace(D, disabled_rules=D.disabled_rules | {rule}))
+           for rule in PAGE_RULES if rule not in D.disabled_rules]
+    out += [(f"rule:{rule} (re-enabled)", "text", replace(D, disabled_rules=D.disabled_rules - {rule}))
+            for rule in sorted(D.disabled_rules)]
+    out += [(f"link_run_min={n}", "text", replace(D, link_run_min=n)) for n in (3, 5, 6) if n != D.link_run_min]
+    out += [("drop_title_heading off", "text", replace(D, drop_title_heading=not D.drop_title_heading)),
+            ("page classifier off", "text", replace(D, classify_pages=not D.classify_pages)),
+            ("title: trafilatura's", "title", replace(D, title="trafilatura")),
+            ("title: voted" if D.title != "voted" else "title: scored", "title",
+             replace(D, title="voted" if D.title != "voted" else "scored")),
+            ("authors: trafilatura's", "authors", replace(D, authors="trafilatura")),
+            ("author organisations beside persons off", "author_organisations",
+             replace(D, author_organisations=not D.author_organisations)),
+            ("date: htmldate alone", "date", replace(D, date="htmldate"))]
+    return out
+
+
+class SetRun:
+    """One dev set: drafts and plain outputs computed once, any configuration scored per page from the drafts."""
+
+    def __init__(self, name: str):
+        from pipeline.core.extract import draft_article
+        from pipeline.core.models import Unusable
+        from pipeline.settings import Settings
+
+        self.name, self.settings = name, Settings()
+        self.pages = quality.load_pages(name)
+        self.folds = assign_folds(name, self.pages)
+        self.drafts, self.plain = [], []
+        for page in self.pages:
+            html = quality.decode_html(gzip.open(page.path).read())
+            try:
+                self.drafts.append(draft_article(html, page.url, self.settings))
+            except Unusable:
+                self.drafts.append(None)
+            self.plain.append(quality.components(name, quality.plain(html, page.url), page.gold))
+        self._cache: dict = {}
+
+    def page_components(self, choices) -> list[dict]:
+        if choices not in self._cache:
+            self._cache[choices] = [quality.components(self.name, self._output(draft, choices), page.gold)
+                                    for draft, page in zip(self.drafts, self.pages)]
+        return self._cache[choices]
+
+    def _output(self, draft, choices) -> Output:
+        from pipeline.core.extract import article_from_draft
+        from pipeline.core.models import Unusable
+
+        if draft is None:
+            return Output()
+        try:
+            article = article_from_draft(draft, self.settings, choices)
+        except Unusable:
+            return Output()
+        kept = [p.text for p in article.paragraphs if not p.is_boilerplate]
+        return Output(article.text, kept, article.title, article.authors, article.published_at)
+
+    def scores(self, per_page: list[dict], folds: set[int]) -> dict:
+        return quality.aggregate(self.name, [c for c, f in zip(per_page, self.folds) if f in folds])
+
+    def has_metadata(self) -> bool:
+        return self.name != "aeb"
+
+
+def _better_or_equal(kind: str, with_choice: dict, without: dict, has_metadata: bool) -> bool:
+    """Whether the default (with_choice) is supported against the variant (without) on training folds."""
+    if kind == "text":
+        return with_choice[PRIMARY] >= without[PRIMARY] - 1e-12 and with_choice["recall"] >= without["recall"] - RECALL_TOLERANCE
+    if not has_metadata:
+        return True
+    return with_choice[METADATA_FIELD[kind]] >= without[METADATA_FIELD[kind]] - 1e-12
+
+
+def fit(run: SetRun, train: set[int]):
+    """The configuration the training folds support: each ablation judged against the defaults on its own."""
+    from pipeline.core.extract import DEFAULT_CHOICES
+
+    base = run.scores(run.page_components(DEFAULT_CHOICES), train)
+    fitted = DEFAULT_CHOICES
+    link_runs = []
+    for label, kind, choices in variants():
+        other = run.scores(run.page_components(choices), train)
+        if label.startswith("link_run_min"):
+            link_runs.append((other[PRIMARY], other["recall"], choices.link_run_min))
+            continue
+        if _better_or_equal(kind, base, other, run.has_metadata()):
+            continue
+        if label.startswith("rule:"):
+            fitted = replace(fitted, disabled_rules=fitted.disabled_rules ^ (choices.disabled_rules ^ DEFAULT_CHOICES.disabled_rules))
+        else:
+            field = {"title": "title", "authors": "authors", "author_organisations": "author_organisations",
+                     "date": "date"}.get(kind) or ("drop_title_heading" if "title_heading" in label else "classify_pages")
+            fitted = replace(fitted, **{field: getattr(choices, field)})
+    best = (base[PRIMARY], base["recall"], DEFAULT_CHOICES.link_run_min)
+    for f1, recall, n in link_runs:
+        if f1 > best[0] + 1e-12 and recall >= base["recall"] - RECALL_TOLERANCE:
+            best = (f1, recall, n)
+    return replace(fitted, link_run_min=best[2])
+
+
+def cross_validate(run: SetRun) -> dict:
+    """Per fold: plain, defaults and the fitted configuration scored on the held-out fold."""
+    from pipeline.core.extract import DEFAULT_CHOICES
+
+    folds = sorted(set(run.folds))
+    rows = []
+    for fold in folds:
+        train = set(folds) - {fold}
+        fitted = fit(run, train)
+        rows.append({"fold": fold, "pages": run.folds.count(fold),
+                     "plain": run.scores(run.plain, {fold}),
+                     "defaults": run.scores(run.page_components(DEFAULT_CHOICES), {fold}),
+                     "fitted": run.scores(run.page_components(fitted), {fold}),
+                     "changes": describe(fitted)})
+    return {"dev": run.scores(run.page_components(DEFAULT_CHOICES), set(folds)),
+            "plain_dev": run.scores(run.plain, set(folds)), "folds": rows}
+
+
+def describe(choices) -> str:
+    from pipeline.core.extract import DEFAULT_CHOICES
+
+    changes = [f"-{r}" for r in sorted(choices.disabled_rules - DEFAULT_CHOICES.disabled_rules)]
+    changes += [f"+{r}" for r in sorted(DEFAULT_CHOICES.disabled_rules - choices.disabled_rules)]
+    for name in ("link_run_min", "drop_title_heading", "title", "authors", "author_organisations", "date", "classify_pages"):
+        if getattr(choices, name) != getattr(DEFAULT_CHOICES, name):
+            changes.append(f"{name}={getattr(choices, name)}")
+    return " ".join(changes) or "defaults"
+
+
+def ablations(run: SetRun) -> list[tuple[str, list[dict]]]:
+    """What each choice adds: defaults minus the variant, per held-out fold (each fold scored on its own pages)."""
+    from pipeline.core.extract import DEFAULT_CHOICES
+
+    folds = sorted(set(run.folds))
+    base = [run.scores(run.page_components(DEFAULT_CHOICES), {f}) for f in folds]
+    out = []
+    for label, _, choices in variants():
+        other = [run.scores(run.page_components(choices), {f}) for f in folds]
+        out.append((label, [{key: b[key] - o[key] for key in b} for b, o in zip(base, other)]))
+    return out
+
+
+TEXT_COLUMNS = ("precision", "recall", "f1")
+META_COLUMNS = ("title", "date", "author_recall")
+
+
+def _cells(scores: dict, columns) -> str:
+    return " ".join(f"{scores[c]:6.3f}" for c in columns)
+
+
+def report(name: str, run: SetRun, result: dict) -> None:
+    columns = TEXT_COLUMNS + (META_COLUMNS if run.has_metadata() else ())
+    head = " ".join(f"{c[:6]:>6}" for c in columns)
+    print(f"\n== {name}: {len(run.pages)} pages, {len(set(site_of(name, p) for p in run.pages))} sites, "
+          f"{len(result['folds'])} folds by site ==")
+    print(f"{'':<28} {head}")
+    print(f"{'dev (defaults, all pages)':<28} {_cells(result['dev'], columns)}")
+    print(f"{'plain trafilatura, all pages':<28} {_cells(result['plain_dev'], columns)}")
+    for row in result["folds"]:
+        print(f"fold {row['fold']} ({row['pages']:>3} pages) fitted   {_cells(row['fitted'], columns)}   [{row['changes']}]")
+        print(f"{'':<18} plain    {_cells(row['plain'], columns)}")
+    for system in ("fitted", "defaults", "plain"):
+        mean = {c: sum(r[system][c] for r in result["folds"]) / len(result["folds"]) for c in columns}
+        worst = {c: min(r[system][c] for r in result["folds"]) for c in columns}
+        print(f"{system + ' fold mean':<28} {_cells(mean, columns)}")
+        print(f"{system + ' worst fold':<28} {_cells(worst, columns)}")
+    for system in ("fitted", "defaults"):
+        below = [r["fold"] for r in result["folds"] if r[system]["f1"] < r["plain"]["f1"] - 1e-12]
+        below_recall = [r["fold"] for r in result["folds"] if r[system]["recall"] < r["plain"]["recall"] - 1e-12]
+        print(f"{system}: folds below plain on F1 {below or 'none'}, on recall {below_recall or 'none'}")
+
+
+def report_ablations(name: str, run: SetRun) -> None:
+    columns = TEXT_COLUMNS + (META_COLUMNS if run.has_metadata() else ())
+    print(f"\n-- {name}: ablations, held-out folds (defaults minus variant: >0 means the default choice helps) --")
+    print(f"{'choice':<44} " + " ".join(f"{'mean ' + c[:6]:>12} {'min':>7}" for c in columns))
+    for label, deltas in ablations(run):
+        if all(abs(d[c]) < 1e-12 for d in deltas for c in columns):
+            print(f"{label:<44} no effect on any fold")
+            continue
+        cells = " ".join(f"{sum(d[c] for d in deltas) / len(deltas):>+12.4f} {min(d[c] for d in deltas):>+7.4f}"
+                         for c in columns)
+        print(f"{label:<44} {cells}")
+
+
+def main_cv(names: list[str]) -> None:
+    from pipeline.core import extract
+
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
+    extract.detect_language = lambda text: None  # languages play no part in any score; skipping them is faster
+    extract.paragraph_language = lambda text, article_language: None
+    for name in names:
+        run = SetRun(name)
+        report(name, run, cross_validate(run))
+        report_ablations(name, run)
