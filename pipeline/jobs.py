@@ -16,7 +16,8 @@ ENTITY_BATCH_TABLES = [
 BATCH_TABLES = PARSE_TABLES + FINAL_TABLES + ENTITY_BATCH_TABLES
 # The order a batch's refresh writes its tables in (see refresh.interrupted_batches).
 REFRESH_WRITE_ORDER = [[table] for table in FINAL_TABLES + ENTITY_BATCH_TABLES[:1]] + [ENTITY_BATCH_TABLES[1:]]
-AGGREGATE_TABLES = ["entity_aliases", "entity_pairs", "entities", "entity_daily", "entity_trends", "entity_chart"]
+AGGREGATE_TABLES = ["entity_aliases", "entity_pairs", "entities", "entity_daily", "entity_trends", "entity_chart",
+                    "entity_mention_links"]
 
 ingest_batch_job = dg.define_asset_job(
     "ingest_batch",

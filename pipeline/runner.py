@@ -15,7 +15,7 @@ import dagster as dg
 from filelock import FileLock
 from tqdm import tqdm
 
-from pipeline import batches, warehouse
+from pipeline import batches, mention_links, warehouse
 from pipeline.definitions import build_definitions
 from pipeline.jobs import AGGREGATE_TABLES, BATCH_TABLES, REFRESH_WRITE_ORDER
 from pipeline.partitions import batch_partitions
@@ -58,7 +58,7 @@ def pending_batches(settings: Settings) -> list[str]:
 
 def _aggregates_stale(settings: Settings) -> bool:
     """Missing, or older than a per-batch table they are made from (a run killed before them)."""
-    tables = [t for t in AGGREGATE_TABLES if t != "entity_chart"]
+    tables = [t for t in AGGREGATE_TABLES if t not in ("entity_chart", "entity_mention_links")]  # no table of their own
     paths = [warehouse.table_dir(settings.warehouse_dir, t) / "data.parquet" for t in tables]
     if not all(path.exists() for path in paths):
         return True
@@ -69,7 +69,8 @@ def _aggregates_stale(settings: Settings) -> bool:
         for table in group
         for path in warehouse.partition_files(settings.warehouse_dir, table).values()
     ]
-    return any(path.stat().st_mtime_ns > oldest for path in sources)
+    return any(path.stat().st_mtime_ns > oldest for path in sources) or mention_links.links_pending(
+        settings.warehouse_dir)
 
 
 def _instance() -> dg.DagsterInstance:

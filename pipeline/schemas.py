@@ -72,7 +72,7 @@ TABLES: dict[str, pa.Schema] = {
         ("start", pa.int32(), "Start character offset in the paragraph's text"),
         ("end", pa.int32(), "End character offset (exclusive)"),
         ("text", pa.string(), "Mention as written, cleaned of articles, honorifics and possessives"),
-        ("label", pa.string(), "spaCy label of the mention (PERSON, ORG, GPE, ...)"),
+        ("label", pa.string(), "Label the model gave this mention (PERSON, ORG, GPE, ...); entity_label is the entity's"),
         ("entity_id", pa.string(), "Entity id as resolved within the article (see entity_aliases)"),
         ("canonical_name", pa.string(), "Most complete name of the entity within the article"),
         ("batch", pa.string(), "Ingestion batch"),
@@ -240,7 +240,7 @@ LINEAGE["domain_boilerplate"] = {
 TABLES["entity_batch_evidence"] = _schema(
     ("entity_id", pa.string(), "Article-level entity id (entity_mentions.entity_id)"),
     ("canonical_name", pa.string(), "entity_mentions.canonical_name"),
-    ("label", pa.string(), "entity_mentions.label"),
+    ("label", pa.string(), "entity_mentions.label (the model's label of the mention)"),
     ("text", pa.string(), "The mention as written"),
     ("n_mentions", pa.int64(), "Mentions in the batch with these four values"),
     ("batch", pa.string(), "Ingestion batch"),
@@ -317,4 +317,20 @@ LINEAGE["entity_pairs"].update({
     "pmi": [("entity_batch_pairs", "n_documents"), ("entity_batch_counts", "n_documents")],
     "llr": [("entity_batch_pairs", "n_documents"), ("entity_batch_counts", "n_documents"),
             ("entity_batch_documents", "n_documents")],
+})
+TABLES["entity_mentions"] = (
+    TABLES["entity_mentions"]
+    .append(pa.field("corpus_entity_id", pa.string(), metadata={
+        "description": "Corpus-level entity id (entities.entity_id), rewritten whenever the corpus re-resolves"}))
+    .append(pa.field("corpus_canonical_name", pa.string(), metadata={
+        "description": "entities.canonical_name of corpus_entity_id"}))
+    .append(pa.field("entity_label", pa.string(), metadata={
+        "description": "entities.label of corpus_entity_id: the class the corpus evidence gives the entity"}))
+    .append(pa.field("source", pa.string(), metadata={
+        "description": "model (found by the NER model) or gazetteer (a name the corpus resolved, found by matching)"}))
+)
+LINEAGE["entity_mentions"].update({
+    "corpus_entity_id": [("entity_aliases", "entity_id")],
+    "corpus_canonical_name": [("entity_aliases", "canonical_name")],
+    "entity_label": [("entity_aliases", "label")],
 })

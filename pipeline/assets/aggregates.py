@@ -13,7 +13,7 @@ import base64
 import dagster as dg
 import pandas as pd
 
-from pipeline import warehouse
+from pipeline import mention_links, warehouse
 from pipeline.core import aggregate
 from pipeline.core.chart import top_entities_png
 from pipeline.io_manager import definition_metadata
@@ -126,6 +126,15 @@ def entities(
     return aggregate.entities(
         aggregate.entity_document_counts(per_key), entity_aliases, entity_pairs, set(counts["entity_id"])
     )
+
+
+@dg.asset(group_name="entities", kinds={"parquet"}, automation_condition=AGGREGATE_CONDITION,
+          deps=["entities"])
+def entity_mention_links(pipeline_settings: PipelineSettings, entity_aliases: pd.DataFrame) -> dg.MaterializeResult:
+    """Rewrites entity_mentions' corpus_entity_id, corpus_canonical_name and entity_label in every
+    batch whose values disagree with entity_aliases, so mentions join entities on corpus_entity_id."""
+    stats = mention_links.relink_mentions(pipeline_settings.settings().warehouse_dir, entity_aliases)
+    return dg.MaterializeResult(metadata={k: dg.MetadataValue.int(v) for k, v in stats.items()})
 
 
 @_aggregate_asset("entity_daily", deps=["entity_batch_counts", "entity_batch_overlaps"])

@@ -4,7 +4,9 @@ import dagster as dg
 import pandas as pd
 
 from pipeline import checks
+from pipeline.core.aggregate import link_corpus_ids
 from pipeline.core.tables import recognise_entities
+from pipeline.mention_links import current_links
 from pipeline.io_manager import definition_metadata
 from pipeline.partitions import batch_partitions
 from pipeline.resources import PipelineSettings
@@ -24,6 +26,8 @@ def entity_mentions(
     frame = recognise_entities(
         paragraphs, pipeline_settings.recognizer(), context.partition_key, log=context.log.info
     )
+    # corpus ids as resolved so far; the corpus step relinks (pipeline/mention_links.py)
+    frame = link_corpus_ids(frame, current_links(pipeline_settings.settings().warehouse_dir))
     skipped = paragraphs[~paragraphs["ner_applied"] & ~paragraphs["is_boilerplate"]]
     yield dg.Output(
         frame,

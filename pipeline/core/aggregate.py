@@ -428,3 +428,43 @@ def trending(daily: pd.DataFrame, entity_names: pd.Series, window_days: int = 7,
     frame = frame[(frame["last_day_share"] > 0) & (frame["n_mentions_last_day"] >= min_mentions)]
     frame = frame.sort_values(["lift", "entity_id"], ascending=[False, True], ignore_index=True).head(top)
     return frame[columns]
+
+
+# --- corpus ids on the mentions -------------------------------------------------------
+
+CORPUS_COLUMNS = ["corpus_entity_id", "corpus_canonical_name", "entity_label"]
+
+
+def corpus_links(entity_aliases: pd.DataFrame) -> pd.DataFrame:
+    """Per article-level id (index): its corpus id, canonical name and label."""
+    rows = entity_aliases.drop_duplicates("alias_entity_id")
+    return pd.DataFrame({
+        "corpus_entity_id": rows["entity_id"].to_numpy(),
+        "corpus_canonical_name": rows["canonical_name"].to_numpy(),
+        "entity_label": rows["label"].to_numpy(),
+    }, index=pd.Index(rows["alias_entity_id"].to_numpy(), name="entity_id"))
+
+
+def link_corpus_ids(mentions: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
+    """``mentions`` with the corpus columns set from ``links`` (see ``corpus_links``)
+    wherever its article-level id is known there; other rows keep what they have
+    (a new batch's ids, until the corpus step resolves them)."""
+    if mentions.empty or links.empty:
+        return mentions
+    found = links.reindex(mentions["entity_id"].to_numpy())
+    known = found["corpus_entity_id"].notna().to_numpy()
+    out = mentions.copy()
+    for column in CORPUS_COLUMNS:
+        out[column] = np.where(known, found[column].to_numpy(), out[column].to_numpy())
+    return out
+
+
+def links_differ(mentions: pd.DataFrame, links: pd.DataFrame) -> bool:
+    """True when some mention's corpus columns disagree with ``links``."""
+    if mentions.empty:
+        return False
+    found = links.reindex(mentions["entity_id"].to_numpy())
+    known = found["corpus_entity_id"].notna().to_numpy()
+    return any(
+        (found[column].to_numpy()[known] != mentions[column].to_numpy()[known]).any() for column in CORPUS_COLUMNS
+    )

@@ -143,6 +143,7 @@ class CanonicalMention:
     label: str
     canonical_name: str
     entity_id: str
+    model_label: str = ""  # the label the model gave this mention ("label" is the entity's in the article)
 
 
 # --- cleaning -----------------------------------------------------------------
@@ -312,7 +313,7 @@ def canonicalise_document(mentions: list[Mention], paragraph_texts: list[str]) -
     for c, (name, _) in zip(cleaned, names):
         entity = groups[name_key(name)].resolved()
         result.append(CanonicalMention(c.paragraph_index, c.start, c.end, c.text, entity.label,
-                                       entity.name, make_entity_id(entity.label, entity.name)))
+                                       entity.name, make_entity_id(entity.label, entity.name), c.label))
     return result
 
 
@@ -452,8 +453,13 @@ def _entity_stats(mentions: pd.DataFrame) -> dict[str, dict]:
             labels[label] += int(w)
             names[name] += int(w)
         label = min(labels, key=lambda lab: (-labels[lab], lab))
+        name = min(names, key=lambda n: (-names[n], -len(n), n))
+        forced = aliases.lookup(name)  # the alias table's label wins, as within the article
+        if forced and forced[0] == name:
+            label = forced[1]
+            labels = Counter({label: sum(labels.values())})
         entities[eid] = {
-            "name": min(names, key=lambda n: (-names[n], -len(n), n)),
+            "name": name,
             "labels": labels,
             "class": label_class(label),
             "count": int(rows["w"].sum()),

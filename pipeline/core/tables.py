@@ -363,10 +363,15 @@ def recognise_entities(
                     "start": cm.start,
                     "end": cm.end,
                     "text": cm.text,
-                    "label": cm.label,
+                    "label": cm.model_label,
                     "entity_id": cm.entity_id,
                     "canonical_name": cm.canonical_name,
                     "batch": batch_key,
+                    # until the corpus step resolves them (see aggregate.link_corpus_ids)
+                    "corpus_entity_id": cm.entity_id,
+                    "corpus_canonical_name": cm.canonical_name,
+                    "entity_label": cm.label,
+                    "source": "model",
                 }
             )
     return _frame("entity_mentions", rows)
