@@ -240,7 +240,7 @@ LINEAGE["domain_boilerplate"] = {
 TABLES["entity_batch_evidence"] = _schema(
     ("entity_id", pa.string(), "Article-level entity id (entity_mentions.entity_id)"),
     ("canonical_name", pa.string(), "entity_mentions.canonical_name"),
-    ("label", pa.string(), "entity_mentions.label (the model's label of the mention)"),
+    ("label", pa.string(), "entity_mentions.vote_label: the label the mentions count for (model's, or title evidence)"),
     ("text", pa.string(), "The mention as written"),
     ("n_mentions", pa.int64(), "Mentions in the batch with these four values"),
     ("batch", pa.string(), "Ingestion batch"),
@@ -282,7 +282,7 @@ for _table in ("entity_batch_evidence", "entity_batch_counts"):
     }
 LINEAGE["entity_batch_evidence"].update({
     "canonical_name": [("entity_mentions", "canonical_name")],
-    "label": [("entity_mentions", "label")],
+    "label": [("entity_mentions", "vote_label")],
     "text": [("entity_mentions", "text")],
 })
 LINEAGE["entity_batch_counts"].update({
@@ -328,6 +328,9 @@ TABLES["entity_mentions"] = (
         "description": "entities.label of corpus_entity_id: the class the corpus evidence gives the entity"}))
     .append(pa.field("source", pa.string(), metadata={
         "description": "model (found by the NER model) or gazetteer (a name the corpus resolved, found by matching)"}))
+    .append(pa.field("vote_label", pa.string(), metadata={
+        "description": "Label this mention counts for when its entity's class is decided: the model's, or PERSON"
+                       " after a personal title (Ms, Dr...), or GPE for a one-word 'person' after 'in'"}))
 )
 LINEAGE["entity_mentions"].update({
     "corpus_entity_id": [("entity_aliases", "entity_id")],

@@ -20,7 +20,7 @@ from pipeline.io_manager import definition_metadata
 from pipeline.partitions import batch_partitions
 from pipeline.resources import PipelineSettings
 
-MENTION_COLUMNS = ["doc_id", "text", "label", "entity_id", "canonical_name"]
+MENTION_COLUMNS = ["doc_id", "text", "label", "vote_label", "entity_id", "canonical_name"]
 ARTICLE_COLUMNS = ["doc_id", "domain", "published_at", "fetched_at"]
 
 # Rebuild when any batch's partials are updated, even if some other batch is

@@ -80,13 +80,15 @@ def _with_dates(mentions: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
 def batch_partials(mentions: pd.DataFrame, articles: pd.DataFrame, batch: str) -> dict[str, pd.DataFrame]:
     """The five partial tables of one batch (see the module docstring).
 
-    ``mentions``: doc_id, entity_id, canonical_name, label, text;
+    ``mentions``: doc_id, entity_id, canonical_name, label, text (and vote_label, counted instead of label);
     ``articles``: doc_id, domain, published_at, fetched_at.
     Cost: one pass over the batch's mentions, plus its articles' pairs.
     """
     out = {table: schemas.empty_frame(table) for table in PARTIAL_TABLES}
     if mentions.empty:
         return out
+    if "vote_label" in mentions:  # the class vote counts the evidence label (model's, or a title's)
+        mentions = mentions.assign(label=mentions["vote_label"].fillna(mentions["label"]))
     m = _with_dates(mentions, article_dates(articles))
 
     evidence = m.groupby(EVIDENCE_KEYS, sort=True).size().rename("n_mentions").reset_index()

@@ -372,6 +372,7 @@ def recognise_entities(
                     "corpus_canonical_name": cm.canonical_name,
                     "entity_label": cm.label,
                     "source": "model",
+                    "vote_label": cm.vote_label,
                 }
             )
     return _frame("entity_mentions", rows)
