@@ -46,14 +46,17 @@ class Scores:
     recall: float
     f1: float
     confusion: Counter
+    mention_precision: float = 0.0  # system mentions that are gold mentions
+    gazetteer_precision: float | None = None  # the same, over the mentions found by name matching
+    gazetteer_mentions: int = 0
 
     @property
     def found_share(self) -> float:
         return self.found / self.gold if self.gold else 0.0
 
 
-def score(gold: dict[Key, tuple[str, str]], system: dict[Key, tuple[str, str]]) -> Scores:
-    """gold and system: key -> (entity id, class)."""
+def score(gold: dict[Key, tuple[str, str]], system: dict[Key, tuple]) -> Scores:
+    """gold: key -> (entity id, class); system: key -> (entity id, class[, source])."""
     matched = [k for k in gold if k in system]
     gold_clusters: dict[str, set] = defaultdict(set)
     sys_clusters: dict[str, set] = defaultdict(set)
@@ -70,14 +73,22 @@ def score(gold: dict[Key, tuple[str, str]], system: dict[Key, tuple[str, str]]) 
     precision, recall = (p / n, r / n) if n else (0.0, 0.0)
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     confusion = Counter((gold[k][1], system[k][1]) for k in matched)
-    return Scores(len(gold), n, precision, recall, f1, confusion)
+    gazetteer = [k for k, v in system.items() if len(v) > 2 and v[2] == "gazetteer"]
+    return Scores(len(gold), n, precision, recall, f1, confusion,
+                  mention_precision=n / len(system) if system else 0.0,
+                  gazetteer_precision=sum(k in gold for k in gazetteer) / len(gazetteer) if gazetteer else None,
+                  gazetteer_mentions=len(gazetteer))
 
 
 def print_table(title: str, rows: dict[str, Scores]) -> None:
     print(f"\n{title}")
-    print(f"  {'system':<12} {'gold':>6} {'found':>7} {'B3 P':>7} {'B3 R':>7} {'B3 F1':>7}")
+    print(f"  {'system':<12} {'gold':>6} {'found':>7} {'B3 P':>7} {'B3 R':>7} {'B3 F1':>7} {'ment P':>7}"
+          f" {'gaz n':>6} {'gaz P':>6}")
     for name, s in rows.items():
-        print(f"  {name:<12} {s.gold:>6} {s.found_share:>7.3f} {s.precision:>7.3f} {s.recall:>7.3f} {s.f1:>7.3f}")
+        gaz = f"{s.gazetteer_precision:>6.3f}" if s.gazetteer_precision is not None else f"{'-':>6}"
+        print(f"  {name:<12} {s.gold:>6} {s.found_share:>7.3f} {s.precision:>7.3f} {s.recall:>7.3f} {s.f1:>7.3f}"
+              f" {s.mention_precision:>7.3f} {s.gazetteer_mentions:>6} {gaz}")
+    print("  (ment P: share of the system's mentions that are gold mentions; gaz: those found by name matching)")
     for name, s in rows.items():
         classes = sorted({g for g, _ in s.confusion} | {c for _, c in s.confusion})
         print(f"  confusion ({name}; rows gold, columns ours): " + "  ".join(

@@ -162,12 +162,12 @@ def resolve_documents(documents: list[tuple[str, list[str]]]) -> dict[str, dict]
         for c in canonicalise_document(mentions, paragraphs):
             rows.append({"key": normalised_key(doc, c.paragraph_index, c.start, c.end, c.text),
                          "entity_id": c.entity_id, "canonical_name": c.canonical_name, "label": c.vote_label,
-                         "text": c.text})
-    frame = pd.DataFrame(rows, columns=["key", "entity_id", "canonical_name", "label", "text"])
+                         "text": c.text, "source": c.source})
+    frame = pd.DataFrame(rows, columns=["key", "entity_id", "canonical_name", "label", "text", "source"])
     entity_map, _ = resolve_corpus(frame)
     final = entity_map.set_index("entity_id")
-    ours = {k: (final.at[e, "final_entity_id"], entity_class(final.at[e, "label"]))
-            for k, e in zip(frame["key"], frame["entity_id"])}
+    ours = {k: (final.at[e, "final_entity_id"], entity_class(final.at[e, "label"]), source)
+            for k, e, source in zip(frame["key"], frame["entity_id"], frame["source"])}
     return {"raw model": raw, "ours": ours}
 
 

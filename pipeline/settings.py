@@ -55,6 +55,8 @@ class Settings:
     # small batches stay in one process whatever this says.
     ner_processes: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))
     ner_naive: bool = False  # benchmark baseline only: full spaCy pipeline, one call per paragraph
+    # Label propagation: names the model found in an article, found again where it missed them there.
+    entity_propagation: bool = True
 
     # Aggregates
     pair_min_support: int = 2

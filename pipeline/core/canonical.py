@@ -160,6 +160,7 @@ class CanonicalMention:
     entity_id: str
     model_label: str = ""  # the label the model gave this mention ("label" is the entity's in the article)
     vote_label: str = ""  # the label this mention counts for when its entity's class is decided (see vote_label)
+    source: str = "model"  # model, or gazetteer (a name found again where the model missed it)
 
 
 # --- cleaning -----------------------------------------------------------------
@@ -347,13 +348,71 @@ def split_mention(m: Mention) -> list[Mention]:
     return [Mention(m.paragraph_index, m.start + a, m.start + b, m.text[a:b], m.label) for a, b in parts if b > a]
 
 
-def canonicalise_document(mentions: list[Mention], paragraph_texts: list[str]) -> list[CanonicalMention]:
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”‘’'(\[]\s*)$")
+
+
+def propagate_names(cleaned: list[Mention], votes: list[str], paragraph_texts: list[str]
+                    ) -> list[tuple[Mention, str]]:
+    """Label propagation within an article: the names the model found, found
+    again wherever the model missed them in the article's paragraphs.
+
+    Case-sensitive whole-word matches of each cleaned name with a capital
+    letter; a name labelled two ways in the article is left out; a one-word
+    name is not matched at the start of a sentence ("Will", "May"), nor as
+    part of a longer capitalised run ("Brandt" in "Brandt Foundation").
+    Returns (mention, vote label): the label is the name's majority vote in
+    the article."""
+    by_name: dict[str, Counter] = {}
+    for c, vote in zip(cleaned, votes):
+        if len(c.text) >= 2 and c.text[0].isupper():
+            by_name.setdefault(c.text, Counter())[vote] += 1
+    names = {name: labels.most_common(1)[0][0] for name, labels in by_name.items() if len(labels) == 1}
+    if not names:
+        return []
+    covered: dict[int, list[tuple[int, int]]] = {}
+    for c in cleaned:
+        covered.setdefault(c.paragraph_index, []).append((c.start, c.end))
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+                         + r")(?![\w-])")
+    found = []
+    for index in sorted({c.paragraph_index for c in cleaned} | set(range(len(paragraph_texts)))):
+        text = paragraph_texts[index]
+        if not text:
+            continue
+        spans = covered.setdefault(index, [])
+        for m in pattern.finditer(text):
+            start, end = m.span()
+            if any(start < e and s < end for s, e in spans):
+                continue
+            if " " not in m.group() and (_SENTENCE_START.search(text[:start])
+                                         or _capitalised_neighbour(text, start, end)):
+                continue
+            spans.append((start, end))
+            found.append((Mention(index, start, end, m.group(), names[m.group()]), names[m.group()]))
+    return found
+
+
+def _capitalised_neighbour(text: str, start: int, end: int) -> bool:
+    before = text[:start].rstrip().rsplit(None, 1)
+    after = text[end:].lstrip().split(None, 1)
+    before_word = before[-1].rstrip(".").casefold() if before else ""
+    return (bool(before) and text[start - 1:start] == " " and before[-1][:1].isupper()
+            and before_word not in _TITLE_WORDS) or (
+        bool(after) and text[end:end + 1] == " " and after[0][:1].isupper())
+
+
+def canonicalise_document(mentions: list[Mention], paragraph_texts: list[str],
+                          propagate: bool = True) -> list[CanonicalMention]:
     cleaned = [
         c for m in mentions if m.label in ENTITY_LABELS
         for part in split_mention(m)
         if (c := clean_mention(part, paragraph_texts[m.paragraph_index])) is not None
     ]
     votes_of = [vote_label(c, paragraph_texts[c.paragraph_index]) for c in cleaned]
+    found_again = propagate_names(cleaned, votes_of, paragraph_texts) if propagate else []
+    sources = ["model"] * len(cleaned) + ["gazetteer"] * len(found_again)
+    cleaned += [m for m, _ in found_again]
+    votes_of += [vote for _, vote in found_again]
     acronyms = _acronyms(cleaned, paragraph_texts)
     names: list[tuple[str, str | None]] = []  # per mention: name, forced label
     for c in cleaned:
@@ -375,10 +434,11 @@ def canonicalise_document(mentions: list[Mention], paragraph_texts: list[str]) -
     _resolve_person_names([g for g in groups.values() if g.label == "PERSON" and not g.forced])
 
     result = []
-    for c, (name, _), vote in zip(cleaned, names, votes_of):
+    for c, (name, _), vote, source in zip(cleaned, names, votes_of, sources):
         entity = groups[name_key(name)].resolved()
         result.append(CanonicalMention(c.paragraph_index, c.start, c.end, c.text, entity.label,
-                                       entity.name, make_entity_id(entity.label, entity.name), c.label, vote))
+                                       entity.name, make_entity_id(entity.label, entity.name), c.label, vote,
+                                       source))
     return result
 
 

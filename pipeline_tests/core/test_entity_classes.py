@@ -70,3 +70,19 @@ def test_a_place_rarely_tagged_a_person_does_not_join_a_person_of_that_surname()
     org_map, _ = resolve_corpus(orgs)
     assert final_of(org_map, "ORG", "Harbor City Rovers") == make_entity_id("ORG", "Harbor City Rovers")
     assert set(org_map.set_index("entity_id").loc[[make_entity_id("ORG", "Harbor City Rovers")], "label"]) == {"ORG"}
+
+
+def test_names_the_model_found_are_found_again_where_it_missed_them_in_the_article():
+    paragraphs = ["Helena Brandt spoke first.", "Later, Mr Okafor and Brandt met.",
+                  "They told Ms Brandt about the Brandt Foundation.", "Brandt agreed."]
+    mentions = [Mention(0, 0, 13, "Helena Brandt", "PERSON"), Mention(1, 10, 16, "Okafor", "PERSON"),
+                Mention(1, 21, 27, "Brandt", "PERSON")]
+    result = canonicalise_document(mentions, paragraphs)
+    again = [c for c in result if c.source == "gazetteer"]
+    # after a title: found; inside a longer capitalised name, or opening a sentence: left alone
+    assert [(c.paragraph_index, c.text, paragraphs[c.paragraph_index][c.start:c.end]) for c in again] == [
+        (2, "Brandt", "Brandt")]
+    assert again[0].start == paragraphs[2].index("Brandt")
+    assert again[0].entity_id == make_entity_id("PERSON", "Helena Brandt")
+    assert {c.source for c in result if c not in again} == {"model"}
+    assert canonicalise_document(mentions, paragraphs, propagate=False) == [c for c in result if c not in again]
