@@ -4,6 +4,7 @@ name is) and on entity-annotated text we did not write, beside the raw model.
     python bench/quality_entities.py --articles 400            # generate (seed 3), run the CLI, score
     python bench/quality_entities.py --warehouse DIR           # score a warehouse built from the generated corpus
     python bench/quality_entities.py --external-only           # only the OntoNotes-style sample (see below)
+    python bench/quality_entities.py --warehouse DIR --persons-only  # only the per-person figures of its tables
 
 External text: the OntoNotes-style CoNLL-2012 sample files (named entities and
 coreference chains, news and broadcast text) that the Apache-2.0 PyPI package
@@ -329,7 +330,11 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=400)
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--external-only", action="store_true")
+    parser.add_argument("--persons-only", action="store_true",
+                        help="with --warehouse: only the per-person shares and top PERSON entities of its tables")
     args = parser.parse_args()
+    if args.persons_only and args.warehouse:
+        return 0 if report(args.warehouse) else 1
     external = conll_documents()
     if external:
         documents, gold = external

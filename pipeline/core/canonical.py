@@ -504,16 +504,21 @@ def resolve_corpus(mentions: pd.DataFrame, previous: pd.DataFrame | None = None
         if a != b:
             parent[b] = a
 
+    lone_words = _lone_words(entities)
+
     def join_minority_classes(names: dict[str, tuple[str, str]], size: dict[str, int]) -> None:
-        """names: id -> (name, class); per spelling variant, small classes join the largest."""
+        """names: id -> (name, class); per spelling variant, small classes join the largest.
+        The person side of a one-word name which no full name ends with (so
+        nothing corroborates the person) joins a larger class however close."""
         by_variant: dict[str, dict[str, list[str]]] = {}
         for key, (name, cls) in sorted(names.items()):
             by_variant.setdefault(variant_key(name), {}).setdefault(cls, []).append(key)
-        for classes in by_variant.values():
+        for vkey, classes in by_variant.items():
             totals = {cls: sum(size[i] for i in ids) for cls, ids in classes.items()}
             top = min(totals, key=lambda cls: (-totals[cls], cls))
             for cls, ids in classes.items():
-                if cls == top or totals[cls] * MINORITY_RATIO <= totals[top]:
+                uncorroborated = cls == "person" and vkey in lone_words and totals[cls] < totals[top]
+                if cls == top or uncorroborated or totals[cls] * MINORITY_RATIO <= totals[top]:
                     for key in ids:
                         union(classes[top][0], key)
 
@@ -629,11 +634,7 @@ def person_families(entities: dict[str, dict]) -> list[list[str]]:
         ids = by_key.get(key, [])
         return (sum(entities[i]["labels"].get("PERSON", 0) for i in ids), sum(entities[i]["count"] for i in ids))
 
-    full_names: dict[str, str] = {}  # variant key -> surname key
-    for key, ids in by_key.items():
-        words = entities[ids[0]]["name"].split()
-        if 2 <= len(words) <= 3 and all(_name_word(w) for w in words) and not aliases.lookup(entities[ids[0]]["name"]):
-            full_names[key] = variant_key(words[-1])
+    full_names = _full_names(entities, by_key)
     owners = Counter(full_names.values())
     families = []
     for key, surname in sorted(full_names.items()):
@@ -647,6 +648,25 @@ def person_families(entities: dict[str, dict]) -> list[list[str]]:
         if votes and votes >= FAMILY_MIN_PERSON_SHARE * total:
             families.append([eid for k in members for eid in by_key[k]])
     return families
+
+
+def _full_names(entities: dict[str, dict], by_key: dict[str, list[str]]) -> dict[str, str]:
+    """Variant key of every name that can be a person's full name -> variant key of its last word."""
+    full_names: dict[str, str] = {}
+    for key, ids in by_key.items():
+        words = entities[ids[0]]["name"].split()
+        if 2 <= len(words) <= 3 and all(_name_word(w) for w in words) and not aliases.lookup(entities[ids[0]]["name"]):
+            full_names[key] = variant_key(words[-1])
+    return full_names
+
+
+def _lone_words(entities: dict[str, dict]) -> set[str]:
+    """Variant keys of one-word names that are no possible full name's last word."""
+    by_key: dict[str, list[str]] = {}
+    for eid, e in sorted(entities.items()):
+        by_key.setdefault(variant_key(e["name"]), []).append(eid)
+    surnames = set(_full_names(entities, by_key).values())
+    return {key for key, ids in by_key.items() if len(entities[ids[0]]["name"].split()) == 1 and key not in surnames}
 
 
 def _name_word(word: str) -> bool:

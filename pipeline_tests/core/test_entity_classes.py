@@ -86,3 +86,11 @@ def test_names_the_model_found_are_found_again_where_it_missed_them_in_the_artic
     assert again[0].entity_id == make_entity_id("PERSON", "Helena Brandt")
     assert {c.source for c in result if c not in again} == {"model"}
     assert canonicalise_document(mentions, paragraphs, propagate=False) == [c for c in result if c not in again]
+
+
+def test_a_one_word_name_no_full_name_ends_with_goes_to_its_majority_class():
+    mentions = pd.DataFrame(rows("d1", "Rotterdam", "GPE", count=30) + rows("d2", "Rotterdam", "PERSON", count=20)
+                            + rows("d3", "Jordan", "PERSON", count=20) + rows("d4", "Jordan", "GPE", count=30))
+    entity_map, _ = resolve_corpus(mentions)
+    assert final_of(entity_map, "PERSON", "Rotterdam") == make_entity_id("GPE", "Rotterdam")
+    assert final_of(entity_map, "PERSON", "Jordan") == make_entity_id("GPE", "Jordan")
