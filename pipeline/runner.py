@@ -69,6 +69,9 @@ def _aggregates_stale(settings: Settings) -> bool:
         for table in group
         for path in warehouse.partition_files(settings.warehouse_dir, table).values()
     ]
+    overrides = settings.entity_overrides_path
+    if overrides.exists() and overrides.stat().st_mtime_ns > oldest:  # a correction made since
+        return True
     return any(path.stat().st_mtime_ns > oldest for path in sources) or mention_links.links_pending(
         settings.warehouse_dir)
 

@@ -337,3 +337,6 @@ LINEAGE["entity_mentions"].update({
     "corpus_canonical_name": [("entity_aliases", "canonical_name")],
     "entity_label": [("entity_aliases", "label")],
 })
+TABLES["entity_aliases"] = TABLES["entity_aliases"].append(pa.field("rule", pa.string(), metadata={
+    "description": "Why the article-level id maps to the entity: model (its own entity), alias_table, spelling,"
+                   " person_family, surname, class_vote, override (entity_overrides.yaml), carried (an earlier id)"}))

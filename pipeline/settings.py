@@ -57,10 +57,16 @@ class Settings:
     ner_naive: bool = False  # benchmark baseline only: full spaCy pipeline, one call per paragraph
     # Label propagation: names the model found in an article, found again where it missed them there.
     entity_propagation: bool = True
+    # User corrections to the corpus entities (pipeline/core/overrides.py); "" = <warehouse>/entity_overrides.yaml
+    entity_overrides: str = ""
 
     # Aggregates
     pair_min_support: int = 2
     top_entities_in_chart: int = 10
+
+    @property
+    def entity_overrides_path(self) -> Path:
+        return Path(self.entity_overrides) if self.entity_overrides else Path(self.warehouse_dir) / "entity_overrides.yaml"
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":

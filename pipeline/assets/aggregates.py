@@ -16,6 +16,7 @@ import pandas as pd
 from pipeline import mention_links, warehouse
 from pipeline.core import aggregate
 from pipeline.core.chart import top_entities_png
+from pipeline.core.overrides import load_overrides
 from pipeline.io_manager import definition_metadata
 from pipeline.partitions import batch_partitions
 from pipeline.resources import PipelineSettings
@@ -98,7 +99,8 @@ def entity_aliases(pipeline_settings: PipelineSettings) -> pd.DataFrame:
     of this table that no batch holds any more keep resolving."""
     settings = pipeline_settings.settings()
     evidence = _read(settings, "entity_batch_evidence")
-    _, table = aggregate.corpus_entity_map(evidence, _previous(settings, "entity_aliases"))
+    overrides = load_overrides(settings.entity_overrides_path)
+    _, table = aggregate.corpus_entity_map(evidence, _previous(settings, "entity_aliases"), overrides)
     return table
 
 

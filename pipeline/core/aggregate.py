@@ -44,7 +44,9 @@ import numpy as np
 import pandas as pd
 
 from pipeline import schemas
+from pipeline.core.aliases import lookup
 from pipeline.core.canonical import resolve_corpus, variant_key
+from pipeline.core.overrides import Overrides, apply_overrides
 
 EVIDENCE_KEYS = ["entity_id", "canonical_name", "label", "text"]
 COUNT_KEYS = ["entity_id", "date", "domain"]
@@ -155,8 +157,8 @@ def previous_entity_map(entity_aliases: pd.DataFrame | None) -> pd.DataFrame | N
     }).reset_index(drop=True)
 
 
-def corpus_entity_map(evidence: pd.DataFrame, previous_aliases: pd.DataFrame | None = None
-                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def corpus_entity_map(evidence: pd.DataFrame, previous_aliases: pd.DataFrame | None = None,
+                      overrides: Overrides | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(entity_map, entity_aliases table) from summed evidence.
 
     Ids in ``previous_aliases`` (the last entity_aliases table) that the
@@ -164,16 +166,22 @@ def corpus_entity_map(evidence: pd.DataFrame, previous_aliases: pd.DataFrame | N
     so an id handed out before still resolves.
     """
     summed = sum_evidence(evidence)
-    entity_map, _ = resolve_corpus(summed, previous=previous_entity_map(previous_aliases))
+    entity_map, _ = resolve_corpus(summed, previous=previous_entity_map(previous_aliases), with_rules=True)
+    if overrides is not None and not overrides.empty:
+        own = summed.drop_duplicates("entity_id")
+        entity_map = apply_overrides(entity_map, dict(zip(own["entity_id"], zip(own["canonical_name"], own["label"]))),
+                                     overrides)
     names = summed[["text", "entity_id"]].drop_duplicates().rename(columns={"text": "alias"})
     if previous_aliases is not None and len(previous_aliases):
         gone = previous_aliases[~previous_aliases["alias_entity_id"].isin(summed["entity_id"])]
         old = gone[["alias", "alias_entity_id"]].rename(columns={"alias_entity_id": "entity_id"})
         names = pd.concat([names, old], ignore_index=True).drop_duplicates()
     table = names.merge(entity_map, on="entity_id", how="inner")
+    from_table = table["alias"].map(lambda a: lookup(a) is not None) & (table["alias"] != table["canonical_name"])
     aliases = pd.DataFrame({
         "alias": table["alias"], "label": table["label"], "entity_id": table["final_entity_id"],
         "alias_entity_id": table["entity_id"], "canonical_name": table["canonical_name"],
+        "rule": table["rule"].where(~((table["rule"] == "model") & from_table), "alias_table"),
     })
     if aliases.empty:
         aliases = schemas.empty_frame("entity_aliases")

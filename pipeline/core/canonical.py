@@ -482,14 +482,18 @@ MAP_COLUMNS = ["entity_id", "final_entity_id", "canonical_name", "label"]
 ALIAS_COLUMNS = ["alias", "label", "entity_id"]
 
 
-def resolve_corpus(mentions: pd.DataFrame, previous: pd.DataFrame | None = None
+def resolve_corpus(mentions: pd.DataFrame, previous: pd.DataFrame | None = None, with_rules: bool = False
                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(entity_map, entity_aliases) from all documents' canonical mentions
     (columns entity_id, canonical_name, label, text; one row per mention, or
     one per distinct combination with an ``n_mentions`` count -- the corpus
     step passes the summed per-batch evidence, so its cost follows the
     number of distinct entities and spellings, not of mentions).
-    ``previous`` is an earlier entity_map whose ids should keep resolving."""
+    ``previous`` is an earlier entity_map whose ids should keep resolving.
+    ``with_rules`` adds a ``rule`` column to the entity map: the step that
+    joined the id to its entity (spelling, person_family, surname,
+    class_vote), model for an id that is its own entity, carried for an id
+    only ``previous`` holds."""
     entities = _entity_stats(mentions)
     parent = {eid: eid for eid in entities}
 
@@ -499,10 +503,14 @@ def resolve_corpus(mentions: pd.DataFrame, previous: pd.DataFrame | None = None
             eid = parent[eid]
         return eid
 
+    rules: dict[str, str] = {}  # article-level id -> the step that joined it to another
+    step = ""
+
     def union(into: str, other: str) -> None:
         a, b = root(into), root(other)
         if a != b:
             parent[b] = a
+            rules.setdefault(other, step)
 
     lone_words = _lone_words(entities)
 
@@ -523,6 +531,7 @@ def resolve_corpus(mentions: pd.DataFrame, previous: pd.DataFrame | None = None
                         union(classes[top][0], key)
 
     # 1: spelling variants within a class.
+    step = "spelling"
     by_variant: dict[tuple[str, str], str] = {}
     for eid, e in sorted(entities.items()):
         union(by_variant.setdefault((variant_key(e["name"]), e["class"]), eid), eid)
@@ -532,6 +541,7 @@ def resolve_corpus(mentions: pd.DataFrame, previous: pd.DataFrame | None = None
     # name ends with it, in every class, become one person when their mentions
     # together say so (see person_families).
     forced_person: set[str] = set()
+    step = "person_family"
     for members in person_families(entities):
         target = min(members, key=lambda eid: (entities[eid]["class"] != "person", -len(entities[eid]["name"].split()),
                                                -entities[eid]["count"], eid))
@@ -541,6 +551,7 @@ def resolve_corpus(mentions: pd.DataFrame, previous: pd.DataFrame | None = None
     groups = _groups(entities, root, forced_person)
 
     # 3b (before 2): a one-word person joins the one multi-word person ending with it.
+    step = "surname"
     surname_owners: dict[str, set[str]] = {}
     for rid, g in groups.items():
         words = name_key(g["name"]).split()
@@ -557,6 +568,7 @@ def resolve_corpus(mentions: pd.DataFrame, previous: pd.DataFrame | None = None
     # brought: "Ines Carvalho" tagged a place 12 times but named 144 times as a
     # person is a person.
     totals = Counter()
+    step = "class_vote"
     for eid, e in entities.items():
         totals[root(eid)] += e["count"]
     join_minority_classes({rid: (g["name"], g["class"]) for rid, g in groups.items()}, totals)
@@ -569,6 +581,11 @@ def resolve_corpus(mentions: pd.DataFrame, previous: pd.DataFrame | None = None
     entity_map = pd.DataFrame(rows, columns=MAP_COLUMNS)
     if previous is not None and len(previous):
         entity_map = _carry_forward(entity_map, previous)
+    if with_rules:  # why each id maps where it does (entity_aliases.rule)
+        joined = entity_map["entity_id"].map(rules)
+        kept = entity_map["entity_id"] == entity_map["final_entity_id"]
+        entity_map["rule"] = joined.where(~kept & joined.notna(), "model").where(
+            entity_map["entity_id"].isin(list(entities)), "carried")
     alias_rows = {
         (alias, g["label"], g["final"])
         for rid, g in groups.items()
