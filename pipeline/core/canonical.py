@@ -348,6 +348,7 @@ def split_mention(m: Mention) -> list[Mention]:
     return [Mention(m.paragraph_index, m.start + a, m.start + b, m.text[a:b], m.label) for a, b in parts if b > a]
 
 
+_AFTER_NUMBER = re.compile(r"\d\s*$")  # "1.64 GW": a unit, not the name it was once taken for
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”‘’'(\[]\s*)$")
 
 
@@ -358,8 +359,9 @@ def propagate_names(cleaned: list[Mention], votes: list[str], paragraph_texts: l
 
     Case-sensitive whole-word matches of each cleaned name with a capital
     letter; a name labelled two ways in the article is left out; a one-word
-    name is not matched at the start of a sentence ("Will", "May"), nor as
-    part of a longer capitalised run ("Brandt" in "Brandt Foundation").
+    name is not matched at the start of a sentence ("Will", "May"), right
+    after a number ("1.64 GW"), nor as part of a longer capitalised run
+    ("Brandt" in "Brandt Foundation").
     Returns (mention, vote label): the label is the name's majority vote in
     the article."""
     by_name: dict[str, Counter] = {}
@@ -384,7 +386,7 @@ def propagate_names(cleaned: list[Mention], votes: list[str], paragraph_texts: l
             start, end = m.span()
             if any(start < e and s < end for s, e in spans):
                 continue
-            if " " not in m.group() and (_SENTENCE_START.search(text[:start])
+            if " " not in m.group() and (_SENTENCE_START.search(text[:start]) or _AFTER_NUMBER.search(text[:start])
                                          or _capitalised_neighbour(text, start, end)):
                 continue
             spans.append((start, end))
