@@ -51,3 +51,25 @@ def test_mentions_join_entities_exactly_after_each_batch(tmp_path, dagster_home)
         assert first_file.stat().st_mtime_ns == mtime
         stats = result.asset_materializations_for_node("entity_mention_links")[0].metadata
         assert stats["batches_checked"].value == 2
+
+
+def test_an_override_reaches_entities_and_the_mentions_on_the_next_corpus_step(tmp_path, dagster_home):
+    landing = tmp_path / "landing"
+    generate_corpus(landing / "first", n_articles=20, seed=7, days=3)
+    settings = Settings(landing_dir=landing, warehouse_dir=tmp_path / "warehouse")
+    warehouse = settings.warehouse_dir
+    with dg.DagsterInstance.get() as instance:
+        ingest_new(settings, instance)
+        materialize_aggregates(settings, instance)
+        top = read(warehouse, "entities").iloc[0]
+        settings.entity_overrides_path.write_text(
+            f"rename:\n  {top['canonical_name']}: Renamed Entity\nset_class:\n  {top['canonical_name']}: EVENT\n",
+            encoding="utf-8")
+        materialize_aggregates(settings, instance)
+        entities = read(warehouse, "entities").set_index("entity_id")
+        assert entities.loc[top["entity_id"], ["canonical_name", "label"]].tolist() == ["Renamed Entity", "EVENT"]
+        mentions = assert_mentions_join_entities(warehouse)
+        renamed = mentions[mentions["corpus_entity_id"] == top["entity_id"]]
+        assert len(renamed) == top["n_mentions"] and set(renamed["corpus_canonical_name"]) == {"Renamed Entity"}
+        aliases = read(warehouse, "entity_aliases")
+        assert set(aliases.loc[aliases["entity_id"] == top["entity_id"], "rule"]) == {"override"}

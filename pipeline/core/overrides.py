@@ -15,7 +15,8 @@ sections optional::
 An entity is named by its current canonical name (case, accents and
 punctuation ignored) or its id (``E`` + 16 hex digits). The next corpus step
 applies the file after its own resolution, in the order merge, split,
-rename, set_class; every article-level id an override moved or changed gets
+rename, set_class (rename and set_class name entities as they were before
+any rename); every article-level id an override moved or changed gets
 ``rule = override`` in ``entity_aliases``. Ids stay stable: a merge keeps the
 first entity's id, a split gives the split-off ids the id of their own name,
 rename and set_class keep the id. A name that matches no entity, or a class
@@ -117,12 +118,15 @@ def apply_overrides(entity_map: pd.DataFrame, names: dict[str, tuple[str, str]],
         m.loc[rows, ["final_entity_id", "canonical_name", "label"]] = [own if own in ids else min(ids),
                                                                        item["alias"], label]
         touched |= rows
-    for ref, new_name in overrides.rename.items():
-        rows = entity_rows(final_of(ref, f"rename {ref}"))
+    # both name entities as they were before any rename
+    renames = [(final_of(ref, f"rename {ref}"), new_name) for ref, new_name in overrides.rename.items()]
+    classes = [(final_of(ref, f"set_class {ref}"), label) for ref, label in overrides.set_class.items()]
+    for final, new_name in renames:
+        rows = entity_rows(final)
         m.loc[rows, "canonical_name"] = new_name
         touched |= rows
-    for ref, label in overrides.set_class.items():
-        rows = entity_rows(final_of(ref, f"set_class {ref}"))
+    for final, label in classes:
+        rows = entity_rows(final)
         m.loc[rows, "label"] = label
         touched |= rows
     if "rule" in m:
