@@ -23,11 +23,15 @@ def assert_mentions_join_entities(warehouse) -> pd.DataFrame:
     return mentions
 
 
+def generated_settings(tmp_path, n_articles: int, seed: int) -> Settings:
+    """Settings over a landing dir holding one generated corpus in its folder "first"."""
+    generate_corpus(tmp_path / "landing" / "first", n_articles=n_articles, seed=seed, days=4)
+    return Settings(landing_dir=tmp_path / "landing", warehouse_dir=tmp_path / "warehouse")
+
+
 def test_mentions_join_entities_exactly_after_each_batch(tmp_path, dagster_home):
-    landing = tmp_path / "landing"
-    generate_corpus(landing / "first", n_articles=30, seed=5, days=4)
-    settings = Settings(landing_dir=landing, warehouse_dir=tmp_path / "warehouse")
-    warehouse = settings.warehouse_dir
+    settings = generated_settings(tmp_path, 30, seed=5)
+    landing, warehouse = settings.landing_dir, settings.warehouse_dir
     with dg.DagsterInstance.get() as instance:
         [first] = ingest_new(settings, instance)
         written = read(warehouse, "entity_mentions")
@@ -54,9 +58,7 @@ def test_mentions_join_entities_exactly_after_each_batch(tmp_path, dagster_home)
 
 
 def test_an_override_reaches_entities_and_the_mentions_on_the_next_corpus_step(tmp_path, dagster_home):
-    landing = tmp_path / "landing"
-    generate_corpus(landing / "first", n_articles=20, seed=7, days=3)
-    settings = Settings(landing_dir=landing, warehouse_dir=tmp_path / "warehouse")
+    settings = generated_settings(tmp_path, 20, seed=7)
     warehouse = settings.warehouse_dir
     with dg.DagsterInstance.get() as instance:
         ingest_new(settings, instance)
