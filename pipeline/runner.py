@@ -15,7 +15,7 @@ import dagster as dg
 from filelock import FileLock
 from tqdm import tqdm
 
-from pipeline import batches, warehouse
+from pipeline import batches, mention_links, warehouse
 from pipeline.definitions import build_definitions
 from pipeline.core.landing import printable
 from pipeline.duck import DEFAULT_FILE as DUCKDB_FILE
@@ -73,7 +73,7 @@ def pending_batches(settings: Settings) -> list[str]:
 
 def _aggregates_stale(settings: Settings) -> bool:
     """Missing, or older than a per-batch table they are made from (a run killed before them)."""
-    tables = [t for t in AGGREGATE_TABLES if t != "entity_chart"]
+    tables = [t for t in AGGREGATE_TABLES if t not in ("entity_chart", "entity_mention_links")]  # no table of their own
     paths = [warehouse.table_dir(settings.warehouse_dir, t) / "data.parquet" for t in tables]
     if not all(path.exists() for path in paths):
         return True
@@ -89,7 +89,11 @@ def _aggregates_stale(settings: Settings) -> bool:
         for table in group
         for path in warehouse.partition_files(settings.warehouse_dir, table).values()
     ]
-    return any(path.stat().st_mtime_ns > oldest for path in sources)
+    overrides = settings.entity_overrides_path
+    if overrides.exists() and overrides.stat().st_mtime_ns > oldest:  # a correction made since
+        return True
+    return any(path.stat().st_mtime_ns > oldest for path in sources) or mention_links.links_pending(
+        settings.warehouse_dir)
 
 
 def _instance() -> dg.DagsterInstance:

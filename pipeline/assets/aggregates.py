@@ -13,14 +13,15 @@ import base64
 import dagster as dg
 import pandas as pd
 
-from pipeline import warehouse
+from pipeline import mention_links, warehouse
 from pipeline.core import aggregate
 from pipeline.core.chart import top_entities_png
+from pipeline.core.overrides import load_overrides
 from pipeline.io_manager import asset_group, definition_metadata
 from pipeline.partitions import batch_partitions
 from pipeline.resources import PipelineSettings
 
-MENTION_COLUMNS = ["doc_id", "text", "label", "entity_id", "canonical_name"]
+MENTION_COLUMNS = ["doc_id", "text", "label", "vote_label", "entity_id", "canonical_name"]
 ARTICLE_COLUMNS = ["doc_id", "domain", "published_at", "fetched_at", "date", "outlet"]
 
 # Rebuild when any batch's partials are updated, even if some other batch is
@@ -99,7 +100,8 @@ def entity_aliases(pipeline_settings: PipelineSettings) -> pd.DataFrame:
     of this table that no batch holds any more keep resolving."""
     settings = pipeline_settings.settings()
     evidence = _read(settings, "entity_batch_evidence")
-    _, table = aggregate.corpus_entity_map(evidence, _previous(settings, "entity_aliases"))
+    overrides = load_overrides(settings.entity_overrides_path)
+    _, table = aggregate.corpus_entity_map(evidence, _previous(settings, "entity_aliases"), overrides)
     return table
 
 
@@ -127,6 +129,15 @@ def entities(
     return aggregate.entities(
         aggregate.entity_document_counts(per_key), entity_aliases, entity_pairs, set(counts["entity_id"])
     )
+
+
+@dg.asset(group_name="entities", kinds={"parquet"}, automation_condition=AGGREGATE_CONDITION,
+          deps=["entities"])
+def entity_mention_links(pipeline_settings: PipelineSettings, entity_aliases: pd.DataFrame) -> dg.MaterializeResult:
+    """Rewrites entity_mentions' corpus_entity_id, corpus_canonical_name and entity_label in every
+    batch whose values disagree with entity_aliases, so mentions join entities on corpus_entity_id."""
+    stats = mention_links.relink_mentions(pipeline_settings.settings().warehouse_dir, entity_aliases)
+    return dg.MaterializeResult(metadata={k: dg.MetadataValue.int(v) for k, v in stats.items()})
 
 
 @_aggregate_asset("entity_daily", deps=["entity_batch_counts", "entity_batch_overlaps"])

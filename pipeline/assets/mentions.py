@@ -4,7 +4,9 @@ import dagster as dg
 import pandas as pd
 
 from pipeline import checks
+from pipeline.core.aggregate import link_corpus_ids
 from pipeline.core.tables import recognise_entities
+from pipeline.mention_links import current_links
 from pipeline.io_manager import definition_metadata
 from pipeline.partitions import batch_partitions
 from pipeline.resources import PipelineSettings
@@ -21,14 +23,19 @@ def entity_mentions(
     context: dg.AssetExecutionContext, pipeline_settings: PipelineSettings, paragraphs: pd.DataFrame
 ):
     """Every named-entity mention in the batch's kept paragraphs, cleaned and resolved within its article."""
+    settings = pipeline_settings.settings()
     frame = recognise_entities(
-        paragraphs, pipeline_settings.recognizer(), context.partition_key, log=context.log.info
+        paragraphs, pipeline_settings.recognizer(), context.partition_key, log=context.log.info,
+        propagate=settings.entity_propagation,
     )
+    # corpus ids as resolved so far; the corpus step relinks (pipeline/mention_links.py)
+    frame = link_corpus_ids(frame, current_links(settings.warehouse_dir))
     skipped = paragraphs[~paragraphs["ner_applied"] & ~paragraphs["is_boilerplate"]]
     yield dg.Output(
         frame,
         metadata={
             "paragraphs_recognised": int(paragraphs["ner_applied"].sum()),
+            "mentions_by_source": dg.MetadataValue.json(frame["source"].value_counts().to_dict()),
             "paragraphs_skipped_by_language": dg.MetadataValue.json(
                 skipped["language"].fillna("unknown").value_counts().to_dict()
             ),

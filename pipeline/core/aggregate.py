@@ -44,7 +44,9 @@ import numpy as np
 import pandas as pd
 
 from pipeline import schemas
+from pipeline.core.aliases import lookup
 from pipeline.core.canonical import resolve_corpus, variant_key
+from pipeline.core.overrides import Overrides, apply_overrides
 
 EVIDENCE_KEYS = ["entity_id", "canonical_name", "label", "text"]
 COUNT_KEYS = ["entity_id", "date", "domain", "outlet"]
@@ -90,13 +92,15 @@ def _with_dates(mentions: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
 def batch_partials(mentions: pd.DataFrame, articles: pd.DataFrame, batch: str) -> dict[str, pd.DataFrame]:
     """The five partial tables of one batch (see the module docstring).
 
-    ``mentions``: doc_id, entity_id, canonical_name, label, text;
+    ``mentions``: doc_id, entity_id, canonical_name, label, text (and vote_label, counted instead of label);
     ``articles``: doc_id, domain, published_at, fetched_at.
     Cost: one pass over the batch's mentions, plus its articles' pairs.
     """
     out = {table: schemas.empty_frame(table) for table in PARTIAL_TABLES}
     if mentions.empty:
         return out
+    if "vote_label" in mentions:  # the class vote counts the evidence label (model's, or a title's)
+        mentions = mentions.assign(label=mentions["vote_label"].fillna(mentions["label"]))
     m = _with_dates(mentions, article_dates(articles))
 
     evidence = m.groupby(EVIDENCE_KEYS, sort=True).size().rename("n_mentions").reset_index()
@@ -164,8 +168,8 @@ def previous_entity_map(entity_aliases: pd.DataFrame | None) -> pd.DataFrame | N
     }).reset_index(drop=True)
 
 
-def corpus_entity_map(evidence: pd.DataFrame, previous_aliases: pd.DataFrame | None = None
-                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def corpus_entity_map(evidence: pd.DataFrame, previous_aliases: pd.DataFrame | None = None,
+                      overrides: Overrides | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(entity_map, entity_aliases table) from summed evidence.
 
     Ids in ``previous_aliases`` (the last entity_aliases table) that the
@@ -173,16 +177,22 @@ def corpus_entity_map(evidence: pd.DataFrame, previous_aliases: pd.DataFrame | N
     so an id handed out before still resolves.
     """
     summed = sum_evidence(evidence)
-    entity_map, _ = resolve_corpus(summed, previous=previous_entity_map(previous_aliases))
+    entity_map, _ = resolve_corpus(summed, previous=previous_entity_map(previous_aliases), with_rules=True)
+    if overrides is not None and not overrides.empty:
+        own = summed.drop_duplicates("entity_id")
+        entity_map = apply_overrides(entity_map, dict(zip(own["entity_id"], zip(own["canonical_name"], own["label"]))),
+                                     overrides)
     names = summed[["text", "entity_id"]].drop_duplicates().rename(columns={"text": "alias"})
     if previous_aliases is not None and len(previous_aliases):
         gone = previous_aliases[~previous_aliases["alias_entity_id"].isin(summed["entity_id"])]
         old = gone[["alias", "alias_entity_id"]].rename(columns={"alias_entity_id": "entity_id"})
         names = pd.concat([names, old], ignore_index=True).drop_duplicates()
     table = names.merge(entity_map, on="entity_id", how="inner")
+    from_table = table["alias"].map(lambda a: lookup(a) is not None) & (table["alias"] != table["canonical_name"])
     aliases = pd.DataFrame({
         "alias": table["alias"], "label": table["label"], "entity_id": table["final_entity_id"],
         "alias_entity_id": table["entity_id"], "canonical_name": table["canonical_name"],
+        "rule": table["rule"].where(~((table["rule"] == "model") & from_table), "alias_table"),
     })
     if aliases.empty:
         aliases = schemas.empty_frame("entity_aliases")
@@ -456,3 +466,43 @@ def trending(daily: pd.DataFrame, entity_names: pd.Series, window_days: int = 7,
     frame = frame[(frame["last_day_share"] > 0) & (frame["n_mentions_last_day"] >= min_mentions)]
     frame = frame.sort_values(["lift", "entity_id"], ascending=[False, True], ignore_index=True).head(top)
     return frame[columns]
+
+
+# --- corpus ids on the mentions -------------------------------------------------------
+
+CORPUS_COLUMNS = ["corpus_entity_id", "corpus_canonical_name", "entity_label"]
+
+
+def corpus_links(entity_aliases: pd.DataFrame) -> pd.DataFrame:
+    """Per article-level id (index): its corpus id, canonical name and label."""
+    rows = entity_aliases.drop_duplicates("alias_entity_id")
+    return pd.DataFrame({
+        "corpus_entity_id": rows["entity_id"].to_numpy(),
+        "corpus_canonical_name": rows["canonical_name"].to_numpy(),
+        "entity_label": rows["label"].to_numpy(),
+    }, index=pd.Index(rows["alias_entity_id"].to_numpy(), name="entity_id"))
+
+
+def link_corpus_ids(mentions: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
+    """``mentions`` with the corpus columns set from ``links`` (see ``corpus_links``)
+    wherever its article-level id is known there; other rows keep what they have
+    (a new batch's ids, until the corpus step resolves them)."""
+    if mentions.empty or links.empty:
+        return mentions
+    found = links.reindex(mentions["entity_id"].to_numpy())
+    known = found["corpus_entity_id"].notna().to_numpy()
+    out = mentions.copy()
+    for column in CORPUS_COLUMNS:
+        out[column] = np.where(known, found[column].to_numpy(), out[column].to_numpy())
+    return out
+
+
+def links_differ(mentions: pd.DataFrame, links: pd.DataFrame) -> bool:
+    """True when some mention's corpus columns disagree with ``links``."""
+    if mentions.empty:
+        return False
+    found = links.reindex(mentions["entity_id"].to_numpy())
+    known = found["corpus_entity_id"].notna().to_numpy()
+    return any(
+        (found[column].to_numpy()[known] != mentions[column].to_numpy()[known]).any() for column in CORPUS_COLUMNS
+    )

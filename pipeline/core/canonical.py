@@ -21,7 +21,14 @@ nothing changes:
   Titles are stripped from PERSON mentions only ("Dr Pepper" stays), except
   Mr/Mrs/Ms/Mx, stripped whatever the label. Royal, papal and peerage titles
   ("King Charles", "Pope Francis", "Lord Sugar") are kept as part of the name;
-* a mention with no letter left, or only a title, is dropped.
+* a leading conjunction or "Neither" goes ("Neither Ashworth" -> "Ashworth");
+* a mention with no letter left, or only a title, an amount ("7.4bn") or no
+  capital letter at all ("nasal vaccine trial") is dropped.
+Before cleaning, ``split_mention`` cuts a person span joining two names
+("Vance and Okafor") and a comma-joined person/organisation span ("Capital
+Ledger, Raman") into their parts. Each cleaned mention casts a ``vote_label``
+(PERSON after a personal title, GPE for a one-word "person" after "in"...,
+else the model's label); classes are decided by these votes.
 
 Within one article (``canonicalise_document``):
 
@@ -58,7 +65,9 @@ Across the corpus (``resolve_corpus``):
    third of the mentions of the largest class joins it (one-off wrong labels
    don't split an entity); closer splits ("Jordan" the person and the
    country) stay apart.
-3. A one-word person entity joins the one multi-word person entity whose
+3a. Person families (``person_families``): a full name in every class, with
+   its unambiguous surname, is one person when enough of their votes say so.
+3b. A one-word person entity joins the one multi-word person entity whose
    name ends with that word ("Kowalczyk" -> "Marta Kowalczyk"); not when two
    or more such people exist. (Applied before rule 2, whose counts then
    include the surname mentions: a full name the model often tags as a place
@@ -125,6 +134,12 @@ _MISTER_RE = _title_pattern(("Mr", "Mrs", "Ms", "Mx"))
 _TITLE_RE = _title_pattern(HONORIFICS + OFFICE_TITLES)
 _TITLE_WORDS = frozenset(t.casefold() for t in HONORIFICS + OFFICE_TITLES)
 _ARTICLE_RE = re.compile(r"^the\s+", re.IGNORECASE)
+# Conjunctions and the like the model sometimes takes into a name at its start.
+LEADING_JUNK = ("and", "or", "but", "nor", "neither", "either", "both", "whether", "while")
+_LEADING_JUNK_RE = re.compile(rf"^(?:{'|'.join(LEADING_JUNK)})\s+(?=\S)", re.IGNORECASE)
+# An amount, not a name: "7.4bn", "£5m", "$40 million", "12 per cent".
+_AMOUNT_RE = re.compile(
+    r"^[£$€¥]?\s?\d[\d.,]*\s?(?:bn|m|k|tn|million|billion|trillion|thousand|per\s?cent|percent|%)?$", re.IGNORECASE)
 _POSSESSIVE_RE = re.compile(r"(?:['’]s|(?<=[sS])['’])$")
 _TRAILING_BRACKETED = re.compile(r"\s*[(\[][^()\[\]]*[)\]]$")
 _EDGE_PUNCTUATION = ",;:!?–—-/•·*|"
@@ -143,6 +158,9 @@ class CanonicalMention:
     label: str
     canonical_name: str
     entity_id: str
+    model_label: str = ""  # the label the model gave this mention ("label" is the entity's in the article)
+    vote_label: str = ""  # the label this mention counts for when its entity's class is decided (see vote_label)
+    source: str = "model"  # model, or gazetteer (a name found again where the model missed it)
 
 
 # --- cleaning -----------------------------------------------------------------
@@ -176,6 +194,8 @@ def _clean_span(text: str, start: int, end: int, label: str) -> tuple[int, int] 
         span = trimmed
     words = text[span[0]:span[1]]
     if not any(ch.isalpha() for ch in words) or words.rstrip(".").casefold() in _TITLE_WORDS:
+        return None
+    if _AMOUNT_RE.match(words) or not any(ch.isupper() for ch in words):  # "7.4bn", "nasal vaccine trial"
         return None
     return span
 
@@ -211,6 +231,8 @@ def _trim_once(text: str, s: int, e: int, label: str) -> tuple[int, int] | None:
         left, right = (s, s + cut), (s + cut + 1, e)
         return left if any(ch.isalpha() for ch in text[slice(*left)]) else right
     if label != "WORK_OF_ART" and span.casefold() not in KEEP_ARTICLE and (m := _ARTICLE_RE.match(span)):
+        return s + m.end(), e
+    if (m := _LEADING_JUNK_RE.match(span)) and span[m.end()].isupper():  # "Neither Ashworth", "and Brandt"
         return s + m.end(), e
     title_re = _TITLE_RE if label == "PERSON" else _MISTER_RE
     if (m := title_re.match(span)) and span[m.end()].isupper():
@@ -283,11 +305,116 @@ class _Group:
         return self.target.resolved() if self.target else self
 
 
-def canonicalise_document(mentions: list[Mention], paragraph_texts: list[str]) -> list[CanonicalMention]:
+_PERSONAL_TITLE_BEFORE = re.compile(
+    rf"(?:^|\s)(?:{'|'.join(HONORIFICS)})\.?\s+$")
+_PLACE_PREPOSITION_BEFORE = re.compile(r"(?:^|\s)(?:in|near|across|throughout|outside)\s+$")
+_TITLE_EVIDENCE_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP"})
+_COORDINATION = re.compile(r"\s+(?:and|&|or|nor)\s+(?=[A-Z])")
+_COMMA = re.compile(r",\s+(?=[A-Z])")
+_COMPANY_SUFFIXES = frozenset({"inc", "ltd", "llc", "plc", "co", "corp", "sa", "ag", "nv", "gmbh", "lp", "llp"})
+
+
+def vote_label(m: Mention, paragraph_text: str) -> str:
+    """The label a (cleaned) mention counts for when its entity's class is decided:
+    PERSON after a personal title ("Ms Diallo", whatever the model said); a place
+    for a one-word name the model called a person right after "in", "near"...
+    ("officials in Rotterdam"); else the model's label."""
+    before = paragraph_text[max(0, m.start - 12):m.start]
+    if m.label in _TITLE_EVIDENCE_LABELS and _PERSONAL_TITLE_BEFORE.search(before):
+        return "PERSON"
+    if m.label == "PERSON" and len(m.text.split()) == 1 and _PLACE_PREPOSITION_BEFORE.search(before):
+        return "GPE"
+    return m.label
+
+
+def split_mention(m: Mention) -> list[Mention]:
+    """A person span that joins two names ("Vance and Okafor") and a person or
+    organisation span with a comma before a capitalised part ("Capital Ledger,
+    Raman"; not "Acme, Inc.") are cut into their parts."""
+    if m.label == "PERSON":
+        cuts = [(x.start(), x.end()) for x in _COORDINATION.finditer(m.text)]
+    else:
+        cuts = []
+    if m.label in ("PERSON", "ORG"):
+        cuts += [(x.start(), x.end()) for x in _COMMA.finditer(m.text)
+                 if m.text[x.end():].split()[0].strip(".").casefold() not in _COMPANY_SUFFIXES]
+    if not cuts:
+        return [m]
+    parts, pos = [], 0
+    for start, end in sorted(cuts):
+        parts.append((pos, start))
+        pos = end
+    parts.append((pos, len(m.text)))
+    return [Mention(m.paragraph_index, m.start + a, m.start + b, m.text[a:b], m.label) for a, b in parts if b > a]
+
+
+_AFTER_NUMBER = re.compile(r"\d\s*$")  # "1.64 GW": a unit, not the name it was once taken for
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”‘’'(\[]\s*)$")
+
+
+def propagate_names(cleaned: list[Mention], votes: list[str], paragraph_texts: list[str]
+                    ) -> list[tuple[Mention, str]]:
+    """Label propagation within an article: the names the model found, found
+    again wherever the model missed them in the article's paragraphs.
+
+    Case-sensitive whole-word matches of each cleaned name with a capital
+    letter; a name labelled two ways in the article is left out; a one-word
+    name is not matched at the start of a sentence ("Will", "May"), right
+    after a number ("1.64 GW"), nor as part of a longer capitalised run
+    ("Brandt" in "Brandt Foundation").
+    Returns (mention, vote label): the label is the name's majority vote in
+    the article."""
+    by_name: dict[str, Counter] = {}
+    for c, vote in zip(cleaned, votes):
+        if len(c.text) >= 2 and c.text[0].isupper():
+            by_name.setdefault(c.text, Counter())[vote] += 1
+    names = {name: labels.most_common(1)[0][0] for name, labels in by_name.items() if len(labels) == 1}
+    if not names:
+        return []
+    covered: dict[int, list[tuple[int, int]]] = {}
+    for c in cleaned:
+        covered.setdefault(c.paragraph_index, []).append((c.start, c.end))
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+                         + r")(?![\w-])")
+    found = []
+    for index in sorted({c.paragraph_index for c in cleaned} | set(range(len(paragraph_texts)))):
+        text = paragraph_texts[index]
+        if not text:
+            continue
+        spans = covered.setdefault(index, [])
+        for m in pattern.finditer(text):
+            start, end = m.span()
+            if any(start < e and s < end for s, e in spans):
+                continue
+            if " " not in m.group() and (_SENTENCE_START.search(text[:start]) or _AFTER_NUMBER.search(text[:start])
+                                         or _capitalised_neighbour(text, start, end)):
+                continue
+            spans.append((start, end))
+            found.append((Mention(index, start, end, m.group(), names[m.group()]), names[m.group()]))
+    return found
+
+
+def _capitalised_neighbour(text: str, start: int, end: int) -> bool:
+    before = text[:start].rstrip().rsplit(None, 1)
+    after = text[end:].lstrip().split(None, 1)
+    before_word = before[-1].rstrip(".").casefold() if before else ""
+    return (bool(before) and text[start - 1:start] == " " and before[-1][:1].isupper()
+            and before_word not in _TITLE_WORDS) or (
+        bool(after) and text[end:end + 1] == " " and after[0][:1].isupper())
+
+
+def canonicalise_document(mentions: list[Mention], paragraph_texts: list[str],
+                          propagate: bool = True) -> list[CanonicalMention]:
     cleaned = [
         c for m in mentions if m.label in ENTITY_LABELS
-        if (c := clean_mention(m, paragraph_texts[m.paragraph_index])) is not None
+        for part in split_mention(m)
+        if (c := clean_mention(part, paragraph_texts[m.paragraph_index])) is not None
     ]
+    votes_of = [vote_label(c, paragraph_texts[c.paragraph_index]) for c in cleaned]
+    found_again = propagate_names(cleaned, votes_of, paragraph_texts) if propagate else []
+    sources = ["model"] * len(cleaned) + ["gazetteer"] * len(found_again)
+    cleaned += [m for m, _ in found_again]
+    votes_of += [vote for _, vote in found_again]
     acronyms = _acronyms(cleaned, paragraph_texts)
     names: list[tuple[str, str | None]] = []  # per mention: name, forced label
     for c in cleaned:
@@ -298,21 +425,22 @@ def canonicalise_document(mentions: list[Mention], paragraph_texts: list[str]) -
 
     votes: dict[str, Counter] = {}
     groups: dict[str, _Group] = {}
-    for c, (name, forced_label) in zip(cleaned, names):
+    for c, (name, forced_label), vote in zip(cleaned, names, votes_of):
         key = name_key(name)
-        group = groups.setdefault(key, _Group(key, forced_label or c.label, Counter(), forced_label is not None))
+        group = groups.setdefault(key, _Group(key, forced_label or vote, Counter(), forced_label is not None))
         group.names[name] += 1
-        votes.setdefault(key, Counter())[c.label] += 1
+        votes.setdefault(key, Counter())[vote] += 1
     for key, group in groups.items():
         if not group.forced:
             group.label = votes[key].most_common(1)[0][0]
     _resolve_person_names([g for g in groups.values() if g.label == "PERSON" and not g.forced])
 
     result = []
-    for c, (name, _) in zip(cleaned, names):
+    for c, (name, _), vote, source in zip(cleaned, names, votes_of, sources):
         entity = groups[name_key(name)].resolved()
         result.append(CanonicalMention(c.paragraph_index, c.start, c.end, c.text, entity.label,
-                                       entity.name, make_entity_id(entity.label, entity.name)))
+                                       entity.name, make_entity_id(entity.label, entity.name), c.label, vote,
+                                       source))
     return result
 
 
@@ -350,18 +478,24 @@ def _resolve_person_names(people: list[_Group]) -> None:
 # --- the corpus ----------------------------------------------------------------
 
 MINORITY_RATIO = 3  # a class joins the largest one when that has >= 3x its mentions
+FAMILY_MIN_PERSON_SHARE = 0.15  # person families: see person_families
+SURNAME_MIN_PERSON_SHARE = 0.1
 MAP_COLUMNS = ["entity_id", "final_entity_id", "canonical_name", "label"]
 ALIAS_COLUMNS = ["alias", "label", "entity_id"]
 
 
-def resolve_corpus(mentions: pd.DataFrame, previous: pd.DataFrame | None = None
+def resolve_corpus(mentions: pd.DataFrame, previous: pd.DataFrame | None = None, with_rules: bool = False
                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(entity_map, entity_aliases) from all documents' canonical mentions
     (columns entity_id, canonical_name, label, text; one row per mention, or
     one per distinct combination with an ``n_mentions`` count -- the corpus
     step passes the summed per-batch evidence, so its cost follows the
     number of distinct entities and spellings, not of mentions).
-    ``previous`` is an earlier entity_map whose ids should keep resolving."""
+    ``previous`` is an earlier entity_map whose ids should keep resolving.
+    ``with_rules`` adds a ``rule`` column to the entity map: the step that
+    joined the id to its entity (spelling, person_family, surname,
+    class_vote), model for an id that is its own entity, carried for an id
+    only ``previous`` holds."""
     entities = _entity_stats(mentions)
     parent = {eid: eid for eid in entities}
 
@@ -371,31 +505,55 @@ def resolve_corpus(mentions: pd.DataFrame, previous: pd.DataFrame | None = None
             eid = parent[eid]
         return eid
 
+    rules: dict[str, str] = {}  # article-level id -> the step that joined it to another
+    step = ""
+
     def union(into: str, other: str) -> None:
         a, b = root(into), root(other)
         if a != b:
             parent[b] = a
+            rules.setdefault(other, step)
+
+    lone_words = _lone_words(entities)
 
     def join_minority_classes(names: dict[str, tuple[str, str]], size: dict[str, int]) -> None:
-        """names: id -> (name, class); per spelling variant, small classes join the largest."""
+        """names: id -> (name, class); per spelling variant, small classes join the largest.
+        The person side of a one-word name which no full name ends with (so
+        nothing corroborates the person) joins a larger class however close."""
         by_variant: dict[str, dict[str, list[str]]] = {}
         for key, (name, cls) in sorted(names.items()):
             by_variant.setdefault(variant_key(name), {}).setdefault(cls, []).append(key)
-        for classes in by_variant.values():
+        for vkey, classes in by_variant.items():
             totals = {cls: sum(size[i] for i in ids) for cls, ids in classes.items()}
             top = min(totals, key=lambda cls: (-totals[cls], cls))
             for cls, ids in classes.items():
-                if cls == top or totals[cls] * MINORITY_RATIO <= totals[top]:
+                uncorroborated = cls == "person" and vkey in lone_words and totals[cls] < totals[top]
+                if cls == top or uncorroborated or totals[cls] * MINORITY_RATIO <= totals[top]:
                     for key in ids:
                         union(classes[top][0], key)
 
     # 1: spelling variants within a class.
+    step = "spelling"
     by_variant: dict[tuple[str, str], str] = {}
     for eid, e in sorted(entities.items()):
         union(by_variant.setdefault((variant_key(e["name"]), e["class"]), eid), eid)
     groups = _groups(entities, root)
 
-    # 3 (before 2): surnames.
+    # 3a: person families -- a full name, and its surname when no other full
+    # name ends with it, in every class, become one person when their mentions
+    # together say so (see person_families).
+    forced_person: set[str] = set()
+    step = "person_family"
+    for members in person_families(entities):
+        target = min(members, key=lambda eid: (entities[eid]["class"] != "person", -len(entities[eid]["name"].split()),
+                                               -entities[eid]["count"], eid))
+        for eid in members:
+            union(target, eid)
+        forced_person |= set(members)
+    groups = _groups(entities, root, forced_person)
+
+    # 3b (before 2): a one-word person joins the one multi-word person ending with it.
+    step = "surname"
     surname_owners: dict[str, set[str]] = {}
     for rid, g in groups.items():
         words = name_key(g["name"]).split()
@@ -406,16 +564,17 @@ def resolve_corpus(mentions: pd.DataFrame, previous: pd.DataFrame | None = None
             owners = surname_owners.get(variant_key(g["name"]), set())
             if len(owners) == 1:
                 union(next(iter(owners)), rid)
-    groups = _groups(entities, root)
+    groups = _groups(entities, root, forced_person)
 
     # 2: minority classes join the dominant one, counted with what the surnames
     # brought: "Ines Carvalho" tagged a place 12 times but named 144 times as a
     # person is a person.
     totals = Counter()
+    step = "class_vote"
     for eid, e in entities.items():
         totals[root(eid)] += e["count"]
     join_minority_classes({rid: (g["name"], g["class"]) for rid, g in groups.items()}, totals)
-    groups = _groups(entities, root)
+    groups = _groups(entities, root, forced_person)
 
     rows = []
     for eid in entities:
@@ -424,6 +583,11 @@ def resolve_corpus(mentions: pd.DataFrame, previous: pd.DataFrame | None = None
     entity_map = pd.DataFrame(rows, columns=MAP_COLUMNS)
     if previous is not None and len(previous):
         entity_map = _carry_forward(entity_map, previous)
+    if with_rules:  # why each id maps where it does (entity_aliases.rule)
+        joined = entity_map["entity_id"].map(rules)
+        kept = entity_map["entity_id"] == entity_map["final_entity_id"]
+        entity_map["rule"] = joined.where(~kept & joined.notna(), "model").where(
+            entity_map["entity_id"].isin(list(entities)), "carried")
     alias_rows = {
         (alias, g["label"], g["final"])
         for rid, g in groups.items()
@@ -452,8 +616,13 @@ def _entity_stats(mentions: pd.DataFrame) -> dict[str, dict]:
             labels[label] += int(w)
             names[name] += int(w)
         label = min(labels, key=lambda lab: (-labels[lab], lab))
+        name = min(names, key=lambda n: (-names[n], -len(n), n))
+        forced = aliases.lookup(name)  # the alias table's label wins, as within the article
+        if forced and forced[0] == name:
+            label = forced[1]
+            labels = Counter({label: sum(labels.values())})
         entities[eid] = {
-            "name": min(names, key=lambda n: (-names[n], -len(n), n)),
+            "name": name,
             "labels": labels,
             "class": label_class(label),
             "count": int(rows["w"].sum()),
@@ -462,8 +631,71 @@ def _entity_stats(mentions: pd.DataFrame) -> dict[str, dict]:
     return entities
 
 
-def _groups(entities: dict[str, dict], root) -> dict[str, dict]:
-    """Per union-find root: the merged entity's class, label, name, final id, aliases."""
+def person_families(entities: dict[str, dict]) -> list[list[str]]:
+    """Article-level ids that together are one person, whatever the model called them.
+
+    A family is a full name (two or three capitalised words, not an alias-table
+    name) in every class it was labelled in, plus the one-word name equal to
+    its last word when no other full name ends with that word and either at
+    least SURNAME_MIN_PERSON_SHARE of that word's own mentions vote PERSON or
+    it has at most a third as many mentions as the full name has PERSON votes.
+    It is a
+    person when at least FAMILY_MIN_PERSON_SHARE of all its mentions vote
+    PERSON (the model's label, or a personal title before the name): "Helena
+    Brandt" tagged ORG half the time, with "Ms Brandt" and "Brandt" (PERSON)
+    elsewhere, is one person; "Jordan" the country, rarely tagged a person,
+    does not join "Michael Jordan"."""
+    by_key: dict[str, list[str]] = {}
+    for eid, e in sorted(entities.items()):
+        by_key.setdefault(variant_key(e["name"]), []).append(eid)
+
+    def person_votes(key: str) -> tuple[int, int]:
+        ids = by_key.get(key, [])
+        return (sum(entities[i]["labels"].get("PERSON", 0) for i in ids), sum(entities[i]["count"] for i in ids))
+
+    full_names = _full_names(entities, by_key)
+    owners = Counter(full_names.values())
+    families = []
+    for key, surname in sorted(full_names.items()):
+        members = [key]
+        votes, total = person_votes(surname)
+        full_votes, _ = person_votes(key)
+        if owners[surname] == 1 and surname in by_key and (
+                votes >= SURNAME_MIN_PERSON_SHARE * total or total * MINORITY_RATIO <= full_votes):
+            members.append(surname)
+        votes, total = (sum(x) for x in zip(*(person_votes(k) for k in members)))
+        if votes and votes >= FAMILY_MIN_PERSON_SHARE * total:
+            families.append([eid for k in members for eid in by_key[k]])
+    return families
+
+
+def _full_names(entities: dict[str, dict], by_key: dict[str, list[str]]) -> dict[str, str]:
+    """Variant key of every name that can be a person's full name -> variant key of its last word."""
+    full_names: dict[str, str] = {}
+    for key, ids in by_key.items():
+        words = entities[ids[0]]["name"].split()
+        if 2 <= len(words) <= 3 and all(_name_word(w) for w in words) and not aliases.lookup(entities[ids[0]]["name"]):
+            full_names[key] = variant_key(words[-1])
+    return full_names
+
+
+def _lone_words(entities: dict[str, dict]) -> set[str]:
+    """Variant keys of one-word names that are no possible full name's last word."""
+    by_key: dict[str, list[str]] = {}
+    for eid, e in sorted(entities.items()):
+        by_key.setdefault(variant_key(e["name"]), []).append(eid)
+    surnames = set(_full_names(entities, by_key).values())
+    return {key for key, ids in by_key.items() if len(entities[ids[0]]["name"].split()) == 1 and key not in surnames}
+
+
+def _name_word(word: str) -> bool:
+    """A word that can be part of a person's name: capitalised letters, maybe with - or '."""
+    return word[:1].isupper() and word.replace("-", "").replace("'", "").replace("’", "").isalpha()
+
+
+def _groups(entities: dict[str, dict], root, forced_person: set[str] = frozenset()) -> dict[str, dict]:
+    """Per union-find root: the merged entity's class, label, name, final id, aliases.
+    A group holding an id of a person family (``forced_person``) is a person."""
     members: dict[str, list[str]] = {}
     for eid in entities:
         members.setdefault(root(eid), []).append(eid)
@@ -472,16 +704,19 @@ def _groups(entities: dict[str, dict], root) -> dict[str, dict]:
         size = Counter()
         for eid in ids:
             size[entities[eid]["class"]] += entities[eid]["count"]
-        cls = min(size, key=lambda c: (-size[c], c))
-        in_class = [eid for eid in ids if entities[eid]["class"] == cls]
-        best = min(in_class, key=lambda i: (-len(re.findall(r"\w+", entities[i]["name"])), -entities[i]["count"],
+        forced = bool(forced_person.intersection(ids))
+        cls = "person" if forced else min(size, key=lambda c: (-size[c], c))
+        in_class = [eid for eid in ids if entities[eid]["class"] == cls] or ids
+        named = ids if forced else in_class  # a family's name: its full name, whatever the model called it
+        best = min(named, key=lambda i: (-len(re.findall(r"\w+", entities[i]["name"])),
+                                         entities[i]["class"] != cls, -entities[i]["count"],
                                             -len(entities[i]["name"]), entities[i]["name"], i))
         labels = Counter()
         for eid in in_class:
             labels.update({lab: n for lab, n in entities[eid]["labels"].items() if label_class(lab) == cls})
         groups[rid] = {
             "class": cls,
-            "label": min(labels, key=lambda lab: (-labels[lab], lab)),
+            "label": min(labels, key=lambda lab: (-labels[lab], lab)) if labels else "PERSON",
             "name": entities[best]["name"],
             "final": best,
             "aliases": set().union(*(entities[eid]["aliases"] for eid in ids)),

@@ -30,6 +30,20 @@ ENTITY_LABELS = frozenset(
     {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
 )
 
+# Labels of other schemes, as ours: the French models (WikiNER scheme) tag PER,
+# LOC, ORG and MISC; MISC (events, works, nationalities mixed) is not kept.
+LABEL_ALIASES = {"PER": "PERSON"}
+
+
+def _entity_spans(doc) -> list[tuple[int, int, str]]:
+    spans = []
+    for ent in doc.ents:
+        label = LABEL_ALIASES.get(ent.label_, ent.label_)
+        if label in ENTITY_LABELS:
+            spans.append((ent.start_char, ent.end_char, label))
+    return spans
+
+
 # Everything in a standard spaCy pipeline that ``ner`` does not read from.
 # Components missing from a given model are ignored.
 UNNEEDED_COMPONENTS = ("tok2vec", "tagger", "morphologizer", "parser", "senter",
@@ -105,10 +119,7 @@ class EntityRecognizer:
         nlp = self.nlp(key)
         pieces, owners = _pieces(texts)
         if self.naive:
-            piece_spans = [
-                [(e.start_char, e.end_char, e.label_) for e in nlp(p).ents if e.label_ in ENTITY_LABELS]
-                for _, p in pieces
-            ]
+            piece_spans = [_entity_spans(nlp(p)) for _, p in pieces]
         elif self._parallel(sum(map(len, texts))):
             piece_spans = _parallel_spans(key, nlp, pieces, self.batch_size, self.n_process)
         else:
@@ -159,10 +170,7 @@ def _split_long(text: str) -> Iterator[tuple[int, str]]:
 
 
 def _doc_spans(nlp, texts: list[str], batch_size: int) -> list[list[Span]]:
-    return [
-        [(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents if ent.label_ in ENTITY_LABELS]
-        for doc in nlp.pipe(texts, batch_size=batch_size)
-    ]
+    return [_entity_spans(doc) for doc in nlp.pipe(texts, batch_size=batch_size)]
 
 
 def _worker_spans(task: tuple[str, list[str], int]) -> list[list[Span]]:

@@ -421,7 +421,8 @@ def _paragraph_rows(doc_id: str, article: Article, settings: Settings, batch_key
 
 
 def recognise_entities(
-    paragraphs: pd.DataFrame, recognizer: EntityRecognizer, batch_key: str, log: Log | None = None
+    paragraphs: pd.DataFrame, recognizer: EntityRecognizer, batch_key: str, log: Log | None = None,
+    propagate: bool = True,
 ) -> pd.DataFrame:
     """entity_mentions rows for the paragraphs NER applies to, canonicalised per article."""
     log = log or (lambda message: None)
@@ -443,7 +444,7 @@ def recognise_entities(
         ]
         max_index = max(indices) if indices else -1
         paragraph_texts = [texts_by_index.get(i, "") for i in range(max_index + 1)]
-        for cm in canonicalise_document(mentions, paragraph_texts):
+        for cm in canonicalise_document(mentions, paragraph_texts, propagate=propagate):
             rows.append(
                 {
                     "doc_id": doc_id,
@@ -451,10 +452,16 @@ def recognise_entities(
                     "start": cm.start,
                     "end": cm.end,
                     "text": cm.text,
-                    "label": cm.label,
+                    "label": cm.model_label,
                     "entity_id": cm.entity_id,
                     "canonical_name": cm.canonical_name,
                     "batch": batch_key,
+                    # until the corpus step resolves them (see aggregate.link_corpus_ids)
+                    "corpus_entity_id": cm.entity_id,
+                    "corpus_canonical_name": cm.canonical_name,
+                    "entity_label": cm.label,
+                    "source": cm.source,
+                    "vote_label": cm.vote_label,
                 }
             )
     return _frame("entity_mentions", rows)

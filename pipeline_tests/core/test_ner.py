@@ -44,7 +44,7 @@ def test_skips_languages_no_model_covers(recognizer):
     assert [m.text for m in found[2]] == ["Angela Merkel", "Paris"]
     assert all(m.paragraph_index == 2 for m in found[2])
     assert spans([found[3]]) == spans([found[2]])
-    assert recognizer.covers("en_US") and not recognizer.covers("fr") and not recognizer.covers(None)
+    assert recognizer.covers("en_US") and not recognizer.covers("de") and not recognizer.covers(None)
 
 
 def test_lengths_must_match(recognizer):
@@ -88,8 +88,8 @@ def test_worker_processes_give_the_same_result(recognizer, aeb_paragraphs, monke
     monkeypatch.setattr(ner, "MIN_PARALLEL_CHARS", 1)
     parallel = EntityRecognizer(MODELS, batch_size=32, n_process=2)
     assert parallel._parallel(sum(map(len, aeb_paragraphs)))
-    texts = aeb_paragraphs[:150] + ["Bonjour Paris"] + aeb_paragraphs[150:300]
-    languages = ["en"] * 150 + ["fr"] + ["en"] * 150
+    texts = aeb_paragraphs[:150] + ["Guten Tag Berlin"] + aeb_paragraphs[150:300]
+    languages = ["en"] * 150 + ["de"] + ["en"] * 150
     got = parallel.recognise(texts, languages)
     assert got == recognizer.recognise(texts, languages)
     assert got[150] == [] and got[151] and all(m.paragraph_index == 151 for m in got[151])
@@ -125,3 +125,12 @@ def test_paragraphs_in_uncovered_languages_give_no_mentions_and_say_why():
     assert len(mentions) > 0 and set(mentions["paragraph_index"]) == {1}
     skipped = paragraphs[~paragraphs["ner_applied"]]
     assert list(skipped["language"]) == ["de"]
+
+
+def test_french_is_recognised_by_default_with_our_labels(recognizer):
+    text = "Emmanuel Macron a rencontré les dirigeants de Renault à Marseille."
+    [found] = recognizer.recognise([text], ["fr-FR"])
+    assert recognizer.nlp("fr").pipe_names[-1] == "ner"
+    labels = {m.text: m.label for m in found}
+    assert labels.get("Emmanuel Macron") == "PERSON"  # the French model's PER, as ours
+    assert all(m.label in ENTITY_LABELS for m in found) and len(found) >= 2

@@ -1,0 +1,77 @@
+"""entity_mentions carry corpus ids that join entities exactly, kept current as the corpus grows."""
+from __future__ import annotations
+
+import dagster as dg
+import pandas as pd
+
+from pipeline.sample_corpus import generate_corpus
+from pipeline.settings import Settings
+from pipeline_tests.helpers import ingest_new, materialize_aggregates, read
+
+
+def assert_mentions_join_entities(warehouse) -> pd.DataFrame:
+    """The naive join mentions.corpus_entity_id = entities.entity_id gives entities.n_mentions exactly."""
+    mentions = read(warehouse, "entity_mentions")
+    entities = read(warehouse, "entities").set_index("entity_id")
+    assert len(mentions) > 100 and len(entities) > 20
+    joined = mentions.merge(entities, left_on="corpus_entity_id", right_index=True, how="inner",
+                            suffixes=("", "_entity"))
+    assert len(joined) == len(mentions)  # no mention is lost by the join
+    assert joined.groupby("corpus_entity_id").size().to_dict() == entities["n_mentions"].to_dict()
+    assert (joined["corpus_canonical_name"] == joined["canonical_name_entity"]).all()
+    assert (joined["entity_label"] == joined["label_entity"]).all()
+    return mentions
+
+
+def generated_settings(tmp_path, n_articles: int, seed: int) -> Settings:
+    """Settings over a landing dir holding one generated corpus in its folder "first"."""
+    generate_corpus(tmp_path / "landing" / "first", n_articles=n_articles, seed=seed, days=4)
+    return Settings(landing_dir=tmp_path / "landing", warehouse_dir=tmp_path / "warehouse")
+
+
+def test_mentions_join_entities_exactly_after_each_batch(tmp_path, dagster_home):
+    settings = generated_settings(tmp_path, 30, seed=5)
+    landing, warehouse = settings.landing_dir, settings.warehouse_dir
+    with dg.DagsterInstance.get() as instance:
+        [first] = ingest_new(settings, instance)
+        written = read(warehouse, "entity_mentions")
+        # before any corpus step, corpus columns hold the article-level resolution
+        assert (written["corpus_entity_id"] == written["entity_id"]).all()
+        assert "model" in set(written["source"]) and set(written["source"]) <= {"model", "gazetteer"}
+        materialize_aggregates(settings, instance)
+        mentions = assert_mentions_join_entities(warehouse)
+        # the article-level ids a corpus merge joined now carry the corpus id
+        assert (mentions["corpus_entity_id"] != mentions["entity_id"]).any()
+        # the model's label is kept beside the entity's, disagreements visible
+        assert (mentions["label"] != mentions["entity_label"]).any()
+
+        first_file = warehouse / "entity_mentions" / f"{first}.parquet"
+        mtime = first_file.stat().st_mtime_ns
+        generate_corpus(landing / "second", n_articles=30, seed=6, days=4)
+        [second] = ingest_new(settings, instance)
+        result = materialize_aggregates(settings, instance)
+        assert_mentions_join_entities(warehouse)
+        # relinking keeps the per-batch file's time (staleness rules compare those)
+        assert first_file.stat().st_mtime_ns == mtime
+        stats = result.asset_materializations_for_node("entity_mention_links")[0].metadata
+        assert stats["batches_checked"].value == 2
+
+
+def test_an_override_reaches_entities_and_the_mentions_on_the_next_corpus_step(tmp_path, dagster_home):
+    settings = generated_settings(tmp_path, 20, seed=7)
+    warehouse = settings.warehouse_dir
+    with dg.DagsterInstance.get() as instance:
+        ingest_new(settings, instance)
+        materialize_aggregates(settings, instance)
+        top = read(warehouse, "entities").iloc[0]
+        settings.entity_overrides_path.write_text(
+            f"rename:\n  {top['canonical_name']}: Renamed Entity\nset_class:\n  {top['canonical_name']}: EVENT\n",
+            encoding="utf-8")
+        materialize_aggregates(settings, instance)
+        entities = read(warehouse, "entities").set_index("entity_id")
+        assert entities.loc[top["entity_id"], ["canonical_name", "label"]].tolist() == ["Renamed Entity", "EVENT"]
+        mentions = assert_mentions_join_entities(warehouse)
+        renamed = mentions[mentions["corpus_entity_id"] == top["entity_id"]]
+        assert len(renamed) == top["n_mentions"] and set(renamed["corpus_canonical_name"]) == {"Renamed Entity"}
+        aliases = read(warehouse, "entity_aliases")
+        assert set(aliases.loc[aliases["entity_id"] == top["entity_id"], "rule"]) == {"override"}
