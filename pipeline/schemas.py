@@ -72,7 +72,7 @@ TABLES: dict[str, pa.Schema] = {
          "The rule that flagged it; beside is_boilerplate false, a neutralised rule that matched (the paragraph is"
          " kept as content); null when no rule matched"),
         ("language", pa.string(), "ISO 639-1 code of the paragraph's language"),
-        ("ner_applied", pa.bool_(), "False when NER skipped it (boilerplate, or no model for its language)"),
+        ("ner_applied", pa.bool_(), "False when NER skipped it (boilerplate, no model for its language, or past ner_max_words_per_document words of its article)"),
         ("batch", pa.string(), "Ingestion batch"),
     ),
     "entity_mentions": _schema(

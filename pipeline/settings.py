@@ -55,6 +55,10 @@ class Settings:
     # Both cores by default: measured 1.8x on the NER step (bench/pipeline_ner.py);
     # small batches stay in one process whatever this says.
     ner_processes: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))
+    # NER stops in an article after this many recognised words (later paragraphs: ner_applied false), so
+    # one huge page cannot hold the NER step for long: at the ~14,000 words/s per process measured by
+    # bench/ner.py that is about 15 s, inside document_time_budget_s even on a machine 4x slower (0: no cap).
+    ner_max_words_per_document: int = 200_000
     ner_naive: bool = False  # benchmark baseline only: full spaCy pipeline, one call per paragraph
     # Label propagation: names the model found in an article, found again where it missed them there.
     entity_propagation: bool = True

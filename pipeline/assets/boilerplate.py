@@ -66,7 +66,8 @@ def final_articles(
     extracted_articles = extracted_articles[~extracted_articles["doc_id"].isin(superseded)]
     extracted_paragraphs = extracted_paragraphs[~extracted_paragraphs["doc_id"].isin(superseded)]
     paragraphs, articles = apply_flags(
-        extracted_paragraphs, extracted_articles, domain_boilerplate, settings.ner_models
+        extracted_paragraphs, extracted_articles, domain_boilerplate, settings.ner_models,
+        settings.ner_max_words_per_document,
     )
     flagged = int((paragraphs["boilerplate_rule"] == "recurs_in_domain").sum())
     yield dg.Output(articles, output_name="articles")

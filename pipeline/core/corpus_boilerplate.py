@@ -66,12 +66,16 @@ def domain_boilerplate(keys: pd.DataFrame, article_domains: pd.DataFrame, settin
 
 
 def apply_flags(
-    paragraphs: pd.DataFrame, articles: pd.DataFrame, boilerplate: pd.DataFrame, ner_languages
+    paragraphs: pd.DataFrame, articles: pd.DataFrame, boilerplate: pd.DataFrame, ner_languages,
+    max_ner_words: int = 0,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Final paragraphs and articles: corpus flags added to the per-page ones, text rebuilt.
 
     ``paragraphs`` carry boilerplate_key; ``articles`` domain. Paragraphs already
-    flagged by a page-level rule keep that rule.
+    flagged by a page-level rule keep that rule. With ``max_ner_words``, NER
+    stops in an article once its recognised paragraphs reach that many words
+    (the later ones keep ``ner_applied`` false), which bounds the NER time of
+    one document.
     """
     paragraphs = paragraphs.copy()
     recurs = recurring(paragraphs, articles, boilerplate)
@@ -79,6 +83,8 @@ def apply_flags(
     paragraphs.loc[newly, "is_boilerplate"] = True
     paragraphs.loc[newly, "boilerplate_rule"] = RULE
     paragraphs["ner_applied"] = ~paragraphs["is_boilerplate"] & paragraphs["language"].isin(list(ner_languages))
+    if max_ner_words:
+        paragraphs.loc[_past_word_cap(paragraphs, max_ner_words), "ner_applied"] = False
 
     kept = paragraphs[~paragraphs["is_boilerplate"]].sort_values(["doc_id", "paragraph_index"])
     texts = kept.groupby("doc_id")["text"].agg("\n\n".join)
@@ -89,6 +95,14 @@ def apply_flags(
         articles["doc_id"].map(paragraphs.groupby("doc_id")["is_boilerplate"].sum()).fillna(0).astype("int32")
     )
     return paragraphs.drop(columns=["boilerplate_key", "exact_key"]), articles
+
+
+def _past_word_cap(paragraphs: pd.DataFrame, max_words: int) -> pd.Series:
+    """True for recognised paragraphs after the first ``max_words`` recognised words of their article."""
+    words = paragraphs["text"].str.split().str.len().fillna(0).where(paragraphs["ner_applied"], 0)
+    order = paragraphs.sort_values(["doc_id", "paragraph_index"]).index
+    so_far = words.loc[order].groupby(paragraphs.loc[order, "doc_id"]).cumsum().reindex(paragraphs.index)
+    return paragraphs["ner_applied"] & (so_far > max_words)
 
 
 def recurring(paragraphs: pd.DataFrame, articles: pd.DataFrame, boilerplate: pd.DataFrame) -> pd.Series:

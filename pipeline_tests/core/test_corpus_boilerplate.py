@@ -88,3 +88,15 @@ def test_a_domain_with_few_articles_gets_no_corpus_flags():
     assert not domain_boilerplate(paragraphs, articles[["doc_id", "domain"]], SETTINGS).empty
     strict = SimpleNamespace(**{**vars(SETTINGS), "boilerplate_min_domain_documents": 10})
     assert domain_boilerplate(paragraphs, articles[["doc_id", "domain"]], strict).empty
+
+
+def test_ner_stops_in_an_article_past_its_word_cap():
+    words = " ".join(["word"] * 40)
+    pages = {"long": [("paragraph", f"{words} {i}.") for i in range(10)], "short": [("paragraph", words + ".")]}
+    paragraphs, articles = _corpus(pages)
+    found = domain_boilerplate(paragraphs, articles[["doc_id", "domain"]], SETTINGS)
+    final, _ = apply_flags(paragraphs, articles, found, ["en"], max_ner_words=100)
+    recognised = final[final["ner_applied"]].groupby("doc_id")["paragraph_index"].apply(list).to_dict()
+    assert recognised == {"long": [0, 1], "short": [0]}  # 41 + 41 words; a third would pass 100
+    uncapped, _ = apply_flags(paragraphs, articles, found, ["en"])
+    assert uncapped["ner_applied"].sum() == 11
