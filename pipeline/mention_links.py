@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 
 from pipeline import schemas, warehouse
 from pipeline.core.aggregate import CORPUS_COLUMNS, corpus_links, link_corpus_ids, links_differ
+from pipeline.core.gazetteer import Gazetteer, build_gazetteer
 
 TABLE = "entity_mentions"
 MARKER = ".linked_to"  # in entity_mentions/: the entity_aliases file time the mentions were last linked to
@@ -53,6 +54,16 @@ def current_links(warehouse_dir: Path) -> pd.DataFrame:
     if not path.exists():
         return corpus_links(schemas.empty_frame("entity_aliases"))
     return corpus_links(pd.read_parquet(path, columns=["entity_id", "alias_entity_id", "canonical_name", "label"]))
+
+
+def current_gazetteer(warehouse_dir: Path, min_mentions: int) -> Gazetteer:
+    """The corpus gazetteer of the last ``entities``/``entity_aliases`` tables (empty before the first corpus step)."""
+    entities = warehouse.table_dir(warehouse_dir, "entities") / "data.parquet"
+    aliases = _aliases_path(warehouse_dir)
+    if not entities.exists() or not aliases.exists():
+        return Gazetteer({})
+    return build_gazetteer(pd.read_parquet(entities, columns=["entity_id", "canonical_name", "label", "n_mentions"]),
+                           pd.read_parquet(aliases, columns=["alias", "entity_id"]), min_mentions)
 
 
 def relink_mentions(warehouse_dir: Path, entity_aliases: pd.DataFrame) -> dict[str, int]:

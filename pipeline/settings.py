@@ -62,6 +62,10 @@ class Settings:
     ner_naive: bool = False  # benchmark baseline only: full spaCy pipeline, one call per paragraph
     # Label propagation: names the model found in an article, found again where it missed them there.
     entity_propagation: bool = True
+    # Corpus gazetteer (core/gazetteer.py): names of entities with at least gazetteer_min_mentions
+    # mentions in the current entities table, found wherever the model missed them.
+    entity_gazetteer: bool = True
+    gazetteer_min_mentions: int = 5
     # User corrections to the corpus entities (pipeline/core/overrides.py); "" = <warehouse>/entity_overrides.yaml
     entity_overrides: str = ""
 

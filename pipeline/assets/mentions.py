@@ -6,7 +6,7 @@ import pandas as pd
 from pipeline import checks
 from pipeline.core.aggregate import link_corpus_ids
 from pipeline.core.tables import recognise_entities
-from pipeline.mention_links import current_links
+from pipeline.mention_links import current_gazetteer, current_links
 from pipeline.io_manager import definition_metadata
 from pipeline.partitions import batch_partitions
 from pipeline.resources import PipelineSettings
@@ -24,9 +24,11 @@ def entity_mentions(
 ):
     """Every named-entity mention in the batch's kept paragraphs, cleaned and resolved within its article."""
     settings = pipeline_settings.settings()
+    gazetteer = (current_gazetteer(settings.warehouse_dir, settings.gazetteer_min_mentions)
+                 if settings.entity_gazetteer else None)
     frame = recognise_entities(
         paragraphs, pipeline_settings.recognizer(), context.partition_key, log=context.log.info,
-        propagate=settings.entity_propagation,
+        propagate=settings.entity_propagation, gazetteer=gazetteer,
     )
     # corpus ids as resolved so far; the corpus step relinks (pipeline/mention_links.py)
     frame = link_corpus_ids(frame, current_links(settings.warehouse_dir))

@@ -386,12 +386,19 @@ def propagate_names(cleaned: list[Mention], votes: list[str], paragraph_texts: l
             start, end = m.span()
             if any(start < e and s < end for s, e in spans):
                 continue
-            if " " not in m.group() and (_SENTENCE_START.search(text[:start]) or _AFTER_NUMBER.search(text[:start])
-                                         or _capitalised_neighbour(text, start, end)):
+            if " " not in m.group() and not one_word_name_fits(text, start, end):
                 continue
             spans.append((start, end))
             found.append((Mention(index, start, end, m.group(), names[m.group()]), names[m.group()]))
     return found
+
+
+def one_word_name_fits(text: str, start: int, end: int) -> bool:
+    """False where a one-word name at text[start:end] is not taken as that name: at the
+    start of a sentence ("Will", "May"), right after a number ("1.64 GW"), or inside a
+    longer capitalised run ("Brandt" in "Brandt Foundation")."""
+    return not (_SENTENCE_START.search(text[:start]) or _AFTER_NUMBER.search(text[:start])
+                or _capitalised_neighbour(text, start, end))
 
 
 def _capitalised_neighbour(text: str, start: int, end: int) -> bool:
@@ -404,7 +411,11 @@ def _capitalised_neighbour(text: str, start: int, end: int) -> bool:
 
 
 def canonicalise_document(mentions: list[Mention], paragraph_texts: list[str],
-                          propagate: bool = True) -> list[CanonicalMention]:
+                          propagate: bool = True, gazetteer_matches: list[Mention] | None = None
+                          ) -> list[CanonicalMention]:
+    """``gazetteer_matches``: names of the corpus gazetteer found in these paragraphs
+    (``gazetteer.Gazetteer.find``); kept where they overlap no model span and no name
+    propagation found, with source "gazetteer" and the gazetteer's label as vote."""
     cleaned = [
         c for m in mentions if m.label in ENTITY_LABELS
         for part in split_mention(m)
@@ -412,6 +423,7 @@ def canonicalise_document(mentions: list[Mention], paragraph_texts: list[str],
     ]
     votes_of = [vote_label(c, paragraph_texts[c.paragraph_index]) for c in cleaned]
     found_again = propagate_names(cleaned, votes_of, paragraph_texts) if propagate else []
+    found_again += _free_matches(gazetteer_matches or [], mentions, [m for m, _ in found_again])
     sources = ["model"] * len(cleaned) + ["gazetteer"] * len(found_again)
     cleaned += [m for m, _ in found_again]
     votes_of += [vote for _, vote in found_again]
@@ -442,6 +454,21 @@ def canonicalise_document(mentions: list[Mention], paragraph_texts: list[str],
                                        entity.name, make_entity_id(entity.label, entity.name), c.label, vote,
                                        source))
     return result
+
+
+def _free_matches(matches: list[Mention], model: list[Mention], propagated: list[Mention]
+                  ) -> list[tuple[Mention, str]]:
+    """The matches that overlap no model span (raw, before cleaning) and no propagated name."""
+    taken: dict[int, list[tuple[int, int]]] = {}
+    for m in [*model, *propagated]:
+        taken.setdefault(m.paragraph_index, []).append((m.start, m.end))
+    free = []
+    for m in matches:
+        spans = taken.setdefault(m.paragraph_index, [])
+        if not any(m.start < e and s < m.end for s, e in spans):
+            spans.append((m.start, m.end))
+            free.append((m, m.label))
+    return free
 
 
 def _acronyms(cleaned: list[Mention], paragraph_texts: list[str]) -> dict[str, str]:

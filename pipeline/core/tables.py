@@ -24,10 +24,11 @@ from pipeline.core.canonical import canonicalise_document
 from pipeline.core.corpus_boilerplate import boilerplate_key, exact_key
 from pipeline.core.decode import DecodedDocument, decode_document
 from pipeline.core.extract import extract_article
+from pipeline.core.gazetteer import Gazetteer
 from pipeline.core.ingest import read_documents
 from pipeline.core.landing import LandingTally, display_path
 from pipeline.core.models import Article, RawDocument, Rejection
-from pipeline.core.ner import EntityRecognizer
+from pipeline.core.ner import EntityRecognizer, language_key
 from pipeline.core.textpage import article_from_text
 from pipeline.core.urls import canonical_url, domain_of
 from pipeline.settings import Settings
@@ -420,19 +421,40 @@ def _paragraph_rows(doc_id: str, article: Article, settings: Settings, batch_key
     return rows
 
 
+def _gazetteer_matches(gazetteer: Gazetteer | None, recognizer: EntityRecognizer, texts: list[str],
+                       languages: list) -> list[list]:
+    """Per text, the gazetteer's names in it, tokenised as its language's model tokenises."""
+    matches: list[list] = [[] for _ in texts]
+    if not gazetteer:
+        return matches
+    by_language: dict[str, list[int]] = {}
+    for i, (text, language) in enumerate(zip(texts, languages)):
+        if text and recognizer.covers(language):
+            by_language.setdefault(language_key(language), []).append(i)
+    for key, indices in by_language.items():
+        for i, found in zip(indices, gazetteer.find(recognizer.nlp(key), [texts[i] for i in indices])):
+            matches[i] = found
+    return matches
+
+
 def recognise_entities(
     paragraphs: pd.DataFrame, recognizer: EntityRecognizer, batch_key: str, log: Log | None = None,
-    propagate: bool = True,
+    propagate: bool = True, gazetteer: Gazetteer | None = None,
 ) -> pd.DataFrame:
-    """entity_mentions rows for the paragraphs NER applies to, canonicalised per article."""
+    """entity_mentions rows for the paragraphs NER applies to, canonicalised per article;
+    with a ``gazetteer``, its names are found in them too (see core/gazetteer.py)."""
     log = log or (lambda message: None)
     selected = paragraphs[paragraphs["ner_applied"]]
     texts = selected["text"].tolist()
     spans = recognizer.recognise(texts, selected["language"].tolist())
     log(f"recognised entities in {len(texts)} paragraphs")
 
+    matches = _gazetteer_matches(gazetteer, recognizer, texts, selected["language"].tolist())
+    if gazetteer:
+        log(f"gazetteer of {len(gazetteer)} names: {sum(map(len, matches))} matches")
+
     rows: list[dict] = []
-    selected = selected.assign(_spans=spans)
+    selected = selected.assign(_spans=spans, _matches=matches)
     for doc_id, group in selected.groupby("doc_id", sort=False):
         indices = group["paragraph_index"].tolist()
         texts_by_index = dict(zip(indices, group["text"]))
@@ -442,9 +464,11 @@ def recognise_entities(
             for index, found in zip(indices, group["_spans"])
             for m in found
         ]
+        found = [type(m)(paragraph_index=index, start=m.start, end=m.end, text=m.text, label=m.label)
+                 for index, ms in zip(indices, group["_matches"]) for m in ms]
         max_index = max(indices) if indices else -1
         paragraph_texts = [texts_by_index.get(i, "") for i in range(max_index + 1)]
-        for cm in canonicalise_document(mentions, paragraph_texts, propagate=propagate):
+        for cm in canonicalise_document(mentions, paragraph_texts, propagate=propagate, gazetteer_matches=found):
             rows.append(
                 {
                     "doc_id": doc_id,
