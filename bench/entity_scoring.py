@@ -82,11 +82,11 @@ def score(gold: dict[Key, tuple[str, str]], system: dict[Key, tuple]) -> Scores:
 
 def print_table(title: str, rows: dict[str, Scores]) -> None:
     print(f"\n{title}")
-    print(f"  {'system':<12} {'gold':>6} {'found':>7} {'B3 P':>7} {'B3 R':>7} {'B3 F1':>7} {'ment P':>7}"
+    print(f"  {'system':<16} {'gold':>6} {'found':>7} {'B3 P':>7} {'B3 R':>7} {'B3 F1':>7} {'ment P':>7}"
           f" {'gaz n':>6} {'gaz P':>6}")
     for name, s in rows.items():
         gaz = f"{s.gazetteer_precision:>6.3f}" if s.gazetteer_precision is not None else f"{'-':>6}"
-        print(f"  {name:<12} {s.gold:>6} {s.found_share:>7.3f} {s.precision:>7.3f} {s.recall:>7.3f} {s.f1:>7.3f}"
+        print(f"  {name:<16} {s.gold:>6} {s.found_share:>7.3f} {s.precision:>7.3f} {s.recall:>7.3f} {s.f1:>7.3f}"
               f" {s.mention_precision:>7.3f} {s.gazetteer_mentions:>6} {gaz}")
     print("  (ment P: share of the system's mentions that are gold mentions; gaz: those found by name matching)")
     for name, s in rows.items():

@@ -143,16 +143,17 @@ def report(warehouse: Path) -> bool:
 
 def resolve_documents(documents: list[tuple[str, list[str]]]) -> dict[str, dict]:
     """Run the core (model, cleaning, article and corpus resolution) over
-    documents of paragraphs; keys -> (entity id, class) for ours and for the raw
-    model (an entity per label and spelling)."""
-    from pipeline.core.canonical import canonicalise_document, resolve_corpus
+    documents of paragraphs; keys -> (entity id, class) for ours, for ours with
+    the corpus gazetteer (built from our first pass's entities, as a later batch
+    would see them) and for the raw model (an entity per label and spelling)."""
     from pipeline.core.ner import EntityRecognizer
     from pipeline.settings import Settings
 
-    recognizer = EntityRecognizer(Settings().ner_models)
+    settings = Settings()
+    recognizer = EntityRecognizer(settings.ner_models)
     texts = [t for _, paragraphs in documents for t in paragraphs]
     found = iter(recognizer.recognise(texts, ["en"] * len(texts)))
-    raw, rows = {}, []
+    raw, per_doc = {}, []
     for doc, paragraphs in documents:
         mentions = []
         for index, text in enumerate(paragraphs):
@@ -160,7 +161,21 @@ def resolve_documents(documents: list[tuple[str, list[str]]]) -> dict[str, dict]
                 mention = type(m)(index, m.start, m.end, m.text, m.label)
                 mentions.append(mention)
                 raw[normalised_key(doc, index, m.start, m.end, m.text)] = (f"{m.label}:{m.text}", entity_class(m.label))
-        for c in canonicalise_document(mentions, paragraphs):
+        per_doc.append(mentions)
+    ours, frame, final = _resolve_ours(documents, per_doc)
+    gazetteer = _gazetteer_of(frame, final, settings.gazetteer_min_mentions)
+    nlp = recognizer.nlp("en")
+    matches = [[m for ms in gazetteer.find(nlp, paragraphs) for m in ms] for _, paragraphs in documents]
+    with_gazetteer, _, _ = _resolve_ours(documents, per_doc, matches)
+    return {"raw model": raw, "ours": ours, "ours + gazetteer": with_gazetteer}
+
+
+def _resolve_ours(documents, per_doc, matches=None):
+    from pipeline.core.canonical import canonicalise_document, resolve_corpus
+
+    rows = []
+    for (doc, paragraphs), mentions, found in zip(documents, per_doc, matches or [None] * len(documents)):
+        for c in canonicalise_document(mentions, paragraphs, gazetteer_matches=found):
             rows.append({"key": normalised_key(doc, c.paragraph_index, c.start, c.end, c.text),
                          "entity_id": c.entity_id, "canonical_name": c.canonical_name, "label": c.vote_label,
                          "text": c.text, "source": c.source})
@@ -169,7 +184,21 @@ def resolve_documents(documents: list[tuple[str, list[str]]]) -> dict[str, dict]
     final = entity_map.set_index("entity_id")
     ours = {k: (final.at[e, "final_entity_id"], entity_class(final.at[e, "label"]), source)
             for k, e, source in zip(frame["key"], frame["entity_id"], frame["source"])}
-    return {"raw model": raw, "ours": ours}
+    return ours, frame, final
+
+
+def _gazetteer_of(frame: pd.DataFrame, final: pd.DataFrame, min_mentions: int):
+    """The gazetteer the corpus step's entities/entity_aliases tables would give."""
+    from pipeline.core.gazetteer import build_gazetteer
+
+    linked = frame.assign(final_id=final.loc[frame["entity_id"], "final_entity_id"].to_numpy(),
+                          final_name=final.loc[frame["entity_id"], "canonical_name"].to_numpy(),
+                          final_label=final.loc[frame["entity_id"], "label"].to_numpy())
+    entities = linked.groupby("final_id").agg(canonical_name=("final_name", "first"), label=("final_label", "first"),
+                                              n_mentions=("key", "size")).reset_index()
+    entities = entities.rename(columns={"final_id": "entity_id"})
+    aliases = linked[["text", "final_id"]].drop_duplicates().rename(columns={"text": "alias", "final_id": "entity_id"})
+    return build_gazetteer(entities, aliases, min_mentions)
 
 
 def generated_forms() -> list[tuple[str, str, str]]:

@@ -1,6 +1,8 @@
 """entity_mentions carry corpus ids that join entities exactly, kept current as the corpus grows."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import dagster as dg
 import pandas as pd
 
@@ -27,6 +29,16 @@ def generated_settings(tmp_path, n_articles: int, seed: int) -> Settings:
     """Settings over a landing dir holding one generated corpus in its folder "first"."""
     generate_corpus(tmp_path / "landing" / "first", n_articles=n_articles, seed=seed, days=4)
     return Settings(landing_dir=tmp_path / "landing", warehouse_dir=tmp_path / "warehouse")
+
+
+@contextmanager
+def after_first_corpus_step(tmp_path, n_articles: int, seed: int):
+    """(settings, instance) once a generated corpus went through its batch and a corpus step."""
+    settings = generated_settings(tmp_path, n_articles, seed)
+    with dg.DagsterInstance.get() as instance:
+        ingest_new(settings, instance)
+        materialize_aggregates(settings, instance)
+        yield settings, instance
 
 
 def test_mentions_join_entities_exactly_after_each_batch(tmp_path, dagster_home):
@@ -58,11 +70,8 @@ def test_mentions_join_entities_exactly_after_each_batch(tmp_path, dagster_home)
 
 
 def test_an_override_reaches_entities_and_the_mentions_on_the_next_corpus_step(tmp_path, dagster_home):
-    settings = generated_settings(tmp_path, 20, seed=7)
-    warehouse = settings.warehouse_dir
-    with dg.DagsterInstance.get() as instance:
-        ingest_new(settings, instance)
-        materialize_aggregates(settings, instance)
+    with after_first_corpus_step(tmp_path, 20, seed=7) as (settings, instance):
+        warehouse = settings.warehouse_dir
         top = read(warehouse, "entities").iloc[0]
         settings.entity_overrides_path.write_text(
             f"rename:\n  {top['canonical_name']}: Renamed Entity\nset_class:\n  {top['canonical_name']}: EVENT\n",
@@ -75,3 +84,30 @@ def test_an_override_reaches_entities_and_the_mentions_on_the_next_corpus_step(t
         assert len(renamed) == top["n_mentions"] and set(renamed["corpus_canonical_name"]) == {"Renamed Entity"}
         aliases = read(warehouse, "entity_aliases")
         assert set(aliases.loc[aliases["entity_id"] == top["entity_id"], "rule"]) == {"override"}
+
+
+def test_a_later_batch_finds_the_names_the_corpus_resolved_and_still_joins_exactly(tmp_path, dagster_home):
+    from pipeline.core.ner import EntityRecognizer
+    from pipeline.core.tables import recognise_entities
+    from pipeline.mention_links import current_gazetteer
+
+    with after_first_corpus_step(tmp_path, 30, seed=5) as (settings, instance):
+        warehouse = settings.warehouse_dir
+        gazetteer = current_gazetteer(warehouse, settings.gazetteer_min_mentions)
+        entities = read(warehouse, "entities")
+        frequent = entities[entities["n_mentions"] >= settings.gazetteer_min_mentions]
+        assert len(gazetteer) > 10 and set(gazetteer.names) <= set(frequent["canonical_name"]) | set(
+            read(warehouse, "entity_aliases")["alias"])
+        generate_corpus(settings.landing_dir / "second", n_articles=30, seed=6, days=4)
+        [second] = ingest_new(settings, instance)
+        written = pd.read_parquet(warehouse / "entity_mentions" / f"{second}.parquet")
+        paragraphs = pd.read_parquet(warehouse / "paragraphs" / f"{second}.parquet")
+        without = recognise_entities(paragraphs, EntityRecognizer(settings.ner_models), second)
+        # the batch was recognised with the gazetteer of the first corpus step: more mentions,
+        # the model's own unchanged
+        assert len(written) > len(without)
+        keys = ["doc_id", "paragraph_index", "start", "end", "text"]
+        model = written[written["source"] == "model"].sort_values(keys)[keys].values.tolist()
+        assert model == without[without["source"] == "model"].sort_values(keys)[keys].values.tolist()
+        materialize_aggregates(settings, instance)
+        assert_mentions_join_entities(warehouse)
