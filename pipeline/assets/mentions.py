@@ -37,6 +37,7 @@ def entity_mentions(
         frame,
         metadata={
             "paragraphs_recognised": int(paragraphs["ner_applied"].sum()),
+            "gazetteer_names": len(gazetteer) if gazetteer else 0,
             "mentions_by_source": dg.MetadataValue.json(frame["source"].value_counts().to_dict()),
             "paragraphs_skipped_by_language": dg.MetadataValue.json(
                 skipped["language"].fillna("unknown").value_counts().to_dict()
