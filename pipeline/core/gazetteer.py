@@ -11,7 +11,7 @@ Which names are left out (rule of this module):
 * a name without a capital letter, shorter than two characters, or carried by
   two entities (ambiguous: no entity to give it);
 * a one-word name that is a stop word of the language, or whose lower-case
-  form occurs as a word in the paragraphs being matched ("Will", "May",
+  form occurs as a word (a run of letters and digits) in the paragraphs being matched ("Will", "May",
   "Bill" where the text also says "will", "may", "bill"): a common word in
   capitals is more often that word than the name;
 * a one-word match at the start of a sentence, right after a number, or inside
@@ -23,6 +23,7 @@ propagated name is dropped later (``canonical.canonicalise_document``).
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -30,6 +31,8 @@ import pandas as pd
 
 from pipeline.core.canonical import one_word_name_fits
 from pipeline.core.models import Mention
+
+_WORD = re.compile(r"[^\W_]+")  # a run of letters and digits: a match starts and ends at the edges of such runs
 
 
 @dataclass
@@ -46,13 +49,16 @@ class Gazetteer:
         results: list[list[Mention]] = [[] for _ in texts]
         if not self.names or not texts:
             return results
-        matcher, one_word = self._matcher(nlp)
-        docs = list(nlp.tokenizer.pipe(texts))
-        lower_words = {t.text for doc in docs for t in doc if t.is_lower}
+        matcher, one_word, key_words = self._matcher(nlp)
+        words = [set(_WORD.findall(text)) for text in texts]
+        lower_words = {w for ws in words for w in ws if w.islower()}
         stop_words = nlp.Defaults.stop_words
         from spacy.util import filter_spans
 
-        for i, (text, doc) in enumerate(zip(texts, docs)):
+        # only texts holding the key word of some name are tokenised (the costly part)
+        todo = [i for i, ws in enumerate(words) if not key_words.isdisjoint(ws)]
+        for i, doc in zip(todo, nlp.tokenizer.pipe([texts[i] for i in todo])):
+            text = texts[i]
             spans = filter_spans([doc[s:e] for _, s, e in matcher(doc)])
             for span in spans:
                 start, end, name = span.start_char, span.end_char, span.text
@@ -75,9 +81,11 @@ class Gazetteer:
             patterns = list(nlp.tokenizer.pipe(sorted(self.names)))
             matcher.add("GAZETTEER", patterns)
             one_word = {doc.text for doc in patterns if len(doc) == 1}
-            self._matchers[key] = (matcher, one_word, nlp)  # nlp kept so its id stays this one's
-        matcher, one_word, _ = self._matchers[key]
-        return matcher, one_word
+            # a name's longest run of letters and digits is a whole such run in any text it is
+            # matched in ("The Dragon Waiting": "Waiting"), so texts without one need no tokenising
+            key_words = {max(_WORD.findall(name), key=len, default=name) for name in self.names}
+            self._matchers[key] = (matcher, one_word, key_words, nlp)  # nlp kept so its id stays this one's
+        return self._matchers[key][:3]
 
 
 def build_gazetteer(entities: pd.DataFrame, entity_aliases: pd.DataFrame, min_mentions: int) -> Gazetteer:
