@@ -213,7 +213,8 @@ def cross_validate(run: SetRun) -> dict:
                      "fitted": run.scores(run.page_components(fitted), {fold}),
                      "changes": describe(fitted)})
     return {"dev": run.scores(run.page_components(DEFAULT_CHOICES), set(folds)),
-            "plain_dev": run.scores(run.plain, set(folds)), "folds": rows}
+            "plain_dev": run.scores(run.plain, set(folds)), "folds": rows,
+            "fitted_all": describe(fit(run, set(folds)))}
 
 
 def describe(choices) -> str:
@@ -268,6 +269,7 @@ def report(name: str, run: SetRun, result: dict) -> None:
     for row in result["folds"]:
         print(f"fold {row['fold']} ({row['pages']:>3} pages) fitted   {_cells(row['fitted'], columns)}   [{row['changes']}]")
         print(f"{'':<18} plain    {_cells(row['plain'], columns)}")
+    print(f"{'fitted on all folds':<28} [{result['fitted_all']}]")
     for system in ("fitted", "defaults", "plain"):
         mean = {c: sum(r[system][c] for r in result["folds"]) / len(result["folds"]) for c in columns}
         worst = {c: min(r[system][c] for r in result["folds"]) for c in columns}
