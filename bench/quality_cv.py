@@ -8,7 +8,8 @@ scored on the held-out fold, beside plain trafilatura on the same fold. Ablation
 off (or set to another value) against the defaults, scored on held-out folds only.
 
 Fitting rule: a text choice (a rule, a threshold) is kept on the training folds only when it does not lower
-F1 there and costs no recall (``RECALL_TOLERANCE``); a metadata choice when its field's score is not lower.
+F1 there and costs no recall (``RECALL_TOLERANCE``); a metadata choice when its field's score is not lower;
+the title configuration is the member of ``title_grid`` with the best training title score.
 Ties keep the default. The pipeline's defaults are the choices these held-out figures support.
 """
 from __future__ import annotations
