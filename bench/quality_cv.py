@@ -8,7 +8,8 @@ scored on the held-out fold, beside plain trafilatura on the same fold. Ablation
 off (or set to another value) against the defaults, scored on held-out folds only.
 
 Fitting rule: a text choice (a rule, a threshold) is kept on the training folds only when it does not lower
-F1 there and costs no recall (``RECALL_TOLERANCE``); a metadata choice when its field's score is not lower.
+F1 there and costs no recall (``RECALL_TOLERANCE``); a metadata choice when its field's score is not lower;
+the title configuration is the member of ``title_grid`` with the best training title score.
 Ties keep the default. The pipeline's defaults are the choices these held-out figures support.
 """
 from __future__ import annotations
@@ -65,11 +66,52 @@ def variants():
             ("title: trafilatura's", "title", replace(D, title="trafilatura")),
             ("title: voted" if D.title != "voted" else "title: scored", "title",
              replace(D, title="voted" if D.title != "voted" else "scored")),
+            ("title affixes" + (" off" if D.title_affixes else " on"), "title",
+             replace(D, title_affixes=not D.title_affixes)),
+            ("title: agreement" if D.title != "agreement" else "title: scored", "title",
+             replace(D, title="agreement" if D.title != "agreement" else "scored")),
+            ("title: agreement, affixes " + ("off" if D.title_affixes else "on"), "title",
+             replace(D, title="agreement" if D.title != "agreement" else "scored", title_affixes=not D.title_affixes)),
             ("authors: trafilatura's", "authors", replace(D, authors="trafilatura")),
             ("author organisations beside persons off", "author_organisations",
              replace(D, author_organisations=not D.author_organisations)),
             ("date: htmldate alone", "date", replace(D, date="htmldate"))]
     return out
+
+
+TITLE_FIELDS = ("title", "title_affixes", "title_scoring")
+
+
+def title_grid():
+    """Every title configuration the folds choose among: trafilatura's, voted, scored, and agreement with each
+    weighting of TitleScoring, each with and without the affix stripping."""
+    from itertools import product
+
+    from pipeline.core.extract import DEFAULT_CHOICES as D, TitleScoring
+
+    orders = [("og", "ld", "h1", "twitter", "title", "extracted"), ("ld", "og", "h1", "twitter", "title", "extracted"),
+              ("h1", "ld", "og", "twitter", "title", "extracted")]
+    out = [replace(D, title="trafilatura", title_affixes=False), replace(D, title="voted", title_affixes=False)]
+    for affixes in (False, True):
+        out.append(replace(D, title="scored", title_affixes=affixes, title_scoring=None))
+        for contained, containing, order, copy_weight in product((0.5, 1.0), (0.0, 0.5), orders, (0.5, 1.0)):
+            scoring = TitleScoring(contained, containing, order, copy_weight)
+            out.append(replace(D, title="agreement", title_affixes=affixes, title_scoring=scoring))
+    return out
+
+
+def fit_title(run: "SetRun", train: set[int]):
+    """The title configuration with the best title score on the training folds; ties keep the default."""
+    from pipeline.core.extract import DEFAULT_CHOICES
+
+    if not run.has_metadata():
+        return {}
+    best, best_score = DEFAULT_CHOICES, run.scores(run.page_components(DEFAULT_CHOICES), train)["title"]
+    for choices in title_grid():
+        value = run.scores(run.page_components(choices), train)["title"]
+        if value > best_score + 1e-12:
+            best, best_score = choices, value
+    return {name: getattr(best, name) for name in TITLE_FIELDS}
 
 
 class SetRun:
@@ -140,6 +182,8 @@ def fit(run: SetRun, train: set[int]):
         if label.startswith("link_run_min"):
             link_runs.append((other[PRIMARY], other["recall"], choices.link_run_min))
             continue
+        if kind == "title":  # fitted below, over the whole grid of title configurations
+            continue
         if _better_or_equal(kind, base, other, run.has_metadata()):
             continue
         if label.startswith("rule:"):
@@ -152,7 +196,7 @@ def fit(run: SetRun, train: set[int]):
     for f1, recall, n in link_runs:
         if f1 > best[0] + 1e-12 and recall >= base["recall"] - RECALL_TOLERANCE:
             best = (f1, recall, n)
-    return replace(fitted, link_run_min=best[2])
+    return replace(fitted, link_run_min=best[2], **fit_title(run, train))
 
 
 def cross_validate(run: SetRun) -> dict:
@@ -170,7 +214,8 @@ def cross_validate(run: SetRun) -> dict:
                      "fitted": run.scores(run.page_components(fitted), {fold}),
                      "changes": describe(fitted)})
     return {"dev": run.scores(run.page_components(DEFAULT_CHOICES), set(folds)),
-            "plain_dev": run.scores(run.plain, set(folds)), "folds": rows}
+            "plain_dev": run.scores(run.plain, set(folds)), "folds": rows,
+            "fitted_all": describe(fit(run, set(folds)))}
 
 
 def describe(choices) -> str:
@@ -178,10 +223,19 @@ def describe(choices) -> str:
 
     changes = [f"-{r}" for r in sorted(choices.disabled_rules - DEFAULT_CHOICES.disabled_rules)]
     changes += [f"+{r}" for r in sorted(DEFAULT_CHOICES.disabled_rules - choices.disabled_rules)]
-    for name in ("link_run_min", "drop_title_heading", "title", "authors", "author_organisations", "date", "classify_pages"):
+    for name in ("link_run_min", "drop_title_heading", "title", "title_affixes", "title_scoring", "authors",
+                 "author_organisations", "date", "classify_pages"):
         if getattr(choices, name) != getattr(DEFAULT_CHOICES, name):
-            changes.append(f"{name}={getattr(choices, name)}")
+            changes.append(f"{name}={_short(getattr(choices, name))}")
     return " ".join(changes) or "defaults"
+
+
+def _short(value) -> str:
+    from pipeline.core.extract import TitleScoring
+
+    if isinstance(value, TitleScoring):
+        return f"({value.contained:g},{value.containing:g},{value.order[0]}-first,copies {value.copy_weight:g})"
+    return str(value)
 
 
 def ablations(run: SetRun) -> list[tuple[str, list[dict]]]:
@@ -216,6 +270,7 @@ def report(name: str, run: SetRun, result: dict) -> None:
     for row in result["folds"]:
         print(f"fold {row['fold']} ({row['pages']:>3} pages) fitted   {_cells(row['fitted'], columns)}   [{row['changes']}]")
         print(f"{'':<18} plain    {_cells(row['plain'], columns)}")
+    print(f"{'fitted on all folds':<28} [{result['fitted_all']}]")
     for system in ("fitted", "defaults", "plain"):
         mean = {c: sum(r[system][c] for r in result["folds"]) / len(result["folds"]) for c in columns}
         worst = {c: min(r[system][c] for r in result["folds"]) for c in columns}

@@ -64,7 +64,9 @@ class ExtractionChoices:
     link_run_min: int = LINK_RUN_MIN
     drop_title_heading: bool = DROP_TITLE_HEADING
     title: str = "scored"  # "scored": declared titles checked against the page's; "voted": the candidates' majority;
-    # "trafilatura": its title alone
+    # "agreement": the candidates scored against each other (title_scoring); "trafilatura": its title alone
+    title_affixes: bool = False  # site/section affixes stripped by strip_affixes (any script, any separator)
+    title_scoring: "TitleScoring" = None  # the weights of title="agreement"; None: TitleScoring()
     authors: str = "structured"  # "structured": JSON-LD persons, meta, bylines; "trafilatura": its byline alone
     author_organisations: bool = True  # organisations credited as authors kept beside persons
     date: str = "declared"  # "declared": structured data beside htmldate; "htmldate": htmldate alone
@@ -183,8 +185,12 @@ def _title_and_body(draft: Draft, choices: ExtractionChoices) -> tuple[str | Non
         title = _clean_text(draft.extracted_title)
     elif choices.title == "voted":
         title = vote_title(draft.extracted_title, meta, draft.keys)
+    elif choices.title == "agreement":
+        title = score_title(draft.extracted_title, meta, draft.keys, choices.title_scoring or TitleScoring(),
+                            None if choices.title_affixes else strip_site_name)
     else:
-        title = choose_title(draft.extracted_title, meta, draft.keys)
+        strip = affix_stripper(draft.extracted_title, meta) if choices.title_affixes else strip_site_name
+        title = choose_title(draft.extracted_title, meta, draft.keys, strip)
     title_words = 0
     if choices.drop_title_heading and title:
         titles = [t for t in (title, draft.extracted_title, _clean_text(meta.og_title), *meta.headlines) if t]
@@ -613,7 +619,7 @@ def strip_site_name(title: str, keys: set[str]) -> str:
     return stripped if word_count(stripped) >= 1 else title
 
 
-def choose_title(extracted: str | None, meta: PageMetadata, keys: set[str]) -> str | None:
+def choose_title(extracted: str | None, meta: PageMetadata, keys: set[str], strip=strip_site_name) -> str | None:
     """The article's own headline, its site name stripped: og:title, else the JSON-LD headline, else trafilatura's.
 
     A declared headline that shares under half its words with the page's <title>, <h1> and
@@ -632,9 +638,9 @@ def choose_title(extracted: str | None, meta: PageMetadata, keys: set[str]) -> s
         if page_words and sum(word in page_words for word in words) < len(words) / 2:
             passed_over.add(declared)
             continue
-        title = strip_site_name(declared, keys)
+        title = strip(declared, keys)
         for longer in page_titles:
-            longer = strip_site_name(longer, keys)
+            longer = strip(longer, keys)
             stem = title.rstrip(".… ")
             rest = longer[len(stem):]
             if longer.startswith(stem) and re.match(r"\s*\w", rest) and not _TITLE_SEPARATOR.match(rest):
@@ -642,7 +648,7 @@ def choose_title(extracted: str | None, meta: PageMetadata, keys: set[str]) -> s
         return title
     for candidate in (extracted, _clean_text(meta.html_title)):
         if candidate and candidate not in passed_over:
-            return strip_site_name(candidate, keys)
+            return strip(candidate, keys)
     return None
 
 
@@ -672,10 +678,138 @@ def vote_title(extracted: str | None, meta: PageMetadata, keys: set[str]) -> str
     return best if best is not None else choose_title(extracted, meta, keys)
 
 
+def affix_stripper(extracted: str | None, meta: PageMetadata):
+    """strip_affixes as a (title, keys) function, each title checked against the page's other candidates."""
+    candidates = list(title_candidates(extracted, meta).values())
+    return lambda title, keys: strip_affixes(title, keys, [c for c in candidates if c != title])
+
+
 def _segment_runs(title: str) -> set[str]:
     """Every run of consecutive separator segments of a title, normalised."""
     parts = [_normalised(part) for part in _TITLE_SEPARATOR.split(title)]
     return {" ".join(p for p in parts[i:j] if p) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)}
+
+
+# --- titles: affixes in any script, candidates scored against each other ------------------------------
+
+# A site or section name is joined to a headline by one of these, spaced or not: | – — : · • / :: and the
+# full-width or box-drawing forms ｜ │ － ： ・ ／; the hyphen, "*" and "»" only with a space on both sides
+# ("Star-Wars-Tag" is one word, »quoted« is a quote).
+_AFFIX_SEPARATOR = re.compile(r"\s*(?:::|[|｜│–—－:：·・•／/])\s*|\s+[-*»]\s+")
+_KICKER_SEPARATOR = re.compile(r"^\s*[:：]\s*$")  # "Kenia: Nairobi von unten": a kicker, part of the headline
+
+
+def _spans(title: str) -> list[tuple[int, int]]:
+    """(start, end) of each separator segment of the title."""
+    spans, start = [], 0
+    for match in _AFFIX_SEPARATOR.finditer(title):
+        spans.append((start, match.start()))
+        start = match.end()
+    return spans + [(start, len(title))]
+
+
+def strip_affixes(title: str, keys: set[str], others=()) -> str:
+    """The headline without the site or section names joined to it by a separator, in any script.
+
+    A run of the title's separator segments is the headline when another of the page's title candidates
+    (``others``) says exactly that run and the run is longer, in words, than what it leaves out (what the
+    other candidates lack is an affix: "Vierschanzentournee | <headline>" beside a JSON-LD headline
+    "<headline>"); a part joined by a colon is a kicker and stays. The longest such run wins. Otherwise the
+    segments that name the site (og:site_name or publisher, domain, a date, "by <author>"; not a name that is
+    itself one of the title candidates) go: from the first such segment after the first one everything goes, a
+    leading one goes alone. A title of affixes only stays.
+    """
+    spans = _spans(title)
+    if len(spans) < 2:
+        return title
+    pieces = [title[a:b] for a, b in spans]
+    wanted = {_normalised(other) for other in others if other} - {""}
+    keys = keys - {_site_key(text) for text in (title, *others) if text}  # a "site name" that is a headline
+    total = word_count(title)
+    best = None
+    for i in range(len(spans)):
+        for j in range(len(spans), i, -1):
+            if (i, j) == (0, len(spans)) or (best and j - i <= best[1] - best[0]):
+                continue
+            run = title[spans[i][0]:spans[j - 1][1]]
+            cuts = ([title[spans[i - 1][1]:spans[i][0]]] if i > 0 else []) + (
+                [title[spans[j - 1][1]:spans[j][0]]] if j < len(spans) else [])
+            if (_normalised(run) in wanted and 2 * word_count(run) > total
+                    and not any(_KICKER_SEPARATOR.match(cut) for cut in cuts)):
+                best = (i, j)
+    if best is None:
+        first, last = 0, len(spans)
+        for index in range(1, len(spans)):
+            if pieces[index].strip() and _is_site_segment(pieces[index], keys):
+                last = index
+                break
+        if last > 1 and _is_site_segment(pieces[0], keys):
+            first = 1
+        best = (first, last)
+    stripped = title[spans[best[0]][0]:spans[best[1] - 1][1]].strip()
+    return stripped if word_count(stripped) >= 1 else title
+
+
+@dataclass(frozen=True)
+class TitleScoring:
+    """How title candidates score each other (ExtractionChoices.title == "agreement").
+
+    A candidate earns, from each source (its own included), that source's weight when they agree after
+    normalisation (case, punctuation, quote style aside), times ``contained`` when it is a contiguous part of
+    the other (the other adds a kicker or a section), times ``containing`` when the other is a contiguous part
+    of it. ``order`` breaks ties: the first listed source wins. ``copy_weight``: the weight of the votes of twitter:title and trafilatura's title, which
+    mostly copy og:title (the other sources' votes weigh 1).
+    """
+
+    contained: float = 0.5
+    containing: float = 0.0
+    order: tuple[str, ...] = ("og", "ld", "h1", "twitter", "title", "extracted")
+    copy_weight: float = 1.0
+
+
+def title_candidates(extracted: str | None, meta: "PageMetadata") -> dict[str, str]:
+    """The page's title candidates by source, whitespace collapsed: og:title, the JSON-LD headline,
+    twitter:title, the first non-empty <h1>, <title>, trafilatura's title."""
+    raw = {"og": meta.og_title, "ld": meta.headlines[0] if meta.headlines else None, "twitter": meta.twitter_title,
+           "h1": next((h for h in meta.h1 if h.strip()), None), "title": meta.html_title, "extracted": extracted}
+    return {source: text for source, text in ((s, _clean_text(t)) for s, t in raw.items()) if text}
+
+
+def _contains(longer: str, shorter: str) -> bool:
+    return bool(shorter) and len(shorter) < len(longer) and f" {shorter} " in f" {longer} "
+
+
+def score_title(extracted: str | None, meta: "PageMetadata", keys: set[str],
+                scoring: TitleScoring = TitleScoring(), strip=None) -> str | None:
+    """The candidate the others support most, each with its affixes stripped (``strip``: strip_affixes
+    by default, given the other candidates), scored as TitleScoring describes."""
+    raw = title_candidates(extracted, meta)
+    if not raw:
+        return None
+    if strip is None:
+        stripped = {s: strip_affixes(t, keys, [o for o_s, o in raw.items() if o_s != s]) for s, t in raw.items()}
+    else:
+        stripped = {s: strip(t, keys) for s, t in raw.items()}
+    norm = {s: _normalised(t) for s, t in stripped.items()}
+    raw_norm = {s: _normalised(t) for s, t in raw.items()}
+    weight = {source: scoring.copy_weight if source in ("twitter", "extracted") else 1.0 for source in raw}
+
+    def score(source: str) -> float:
+        total = 0.0
+        for other in raw:  # its own source too: a text scores the weighted support of every source
+            if not norm[source]:
+                continue
+            if norm[source] == norm[other]:
+                total += weight[other]
+            elif _contains(raw_norm[other], norm[source]) or _contains(norm[other], norm[source]):
+                total += weight[other] * scoring.contained
+            elif _contains(norm[source], norm[other]):
+                total += weight[other] * scoring.containing
+        return total
+
+    rank = {source: index for index, source in enumerate(scoring.order)}
+    best = max(raw, key=lambda s: (score(s), -rank.get(s, len(rank))))
+    return stripped[best]
 
 
 def _clean_text(text: str | None) -> str | None:

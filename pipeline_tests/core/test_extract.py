@@ -205,6 +205,73 @@ def test_title_prefers_og_title_and_skips_a_site_level_one():
     assert extract.choose_title(None, meta, keys) == "Cranes return to Eastport after two years"
 
 
+
+@pytest.mark.parametrize(
+    "title, names, url, others, expected",
+    [
+        # site names in other scripts, joined by unusual or full-width separators, spaced or not
+        ("Краны вернулись в порт — Прибрежный вестник", ["Прибрежный вестник"], None, [], "Краны вернулись в порт"),
+        ("港口起重机恢复运行｜海岸日报", ["海岸日报"], None, [], "港口起重机恢复运行"),
+        ("عودة الرافعات إلى الميناء » صحيفة الساحل", ["صحيفة الساحل"], None, [], "عودة الرافعات إلى الميناء"),
+        ("Harbour cranes return/Coastal Ledger", [], "https://www.coastalledger.example/x", [], "Harbour cranes return"),
+        ("Harbour cranes return・Coastal Ledger", [], "https://coastalledger.example/", [], "Harbour cranes return"),
+        ("Coastal Ledger :: Harbour cranes return", ["Coastal Ledger"], None, [], "Harbour cranes return"),
+        # a section the other candidates lack is an affix; a colon's kicker stays
+        ("Port news | Harbour cranes return to Eastport", [], None, ["Harbour cranes return to Eastport"],
+         "Harbour cranes return to Eastport"),
+        ("Harbour cranes return to Eastport · Port news", [], None, ["Harbour cranes return to Eastport"],
+         "Harbour cranes return to Eastport"),
+        ("Eastport: Harbour cranes return", [], None, ["Harbour cranes return"], "Eastport: Harbour cranes return"),
+        # no evidence: nothing goes; quotes and hyphenated words are not separators
+        ("Port news | Harbour cranes return to Eastport", ["The Coastal Ledger"], None, [],
+         "Port news | Harbour cranes return to Eastport"),
+        ("»Cranes are back« says the Ledger's mayor", ["Ledger"], None, [], "»Cranes are back« says the Ledger's mayor"),
+        ("Eastport-Ledger cranes return", ["Ledger"], None, [], "Eastport-Ledger cranes return"),
+        # a "site name" that is itself the headline (a fallback site name) strips nothing
+        ("Results: Harbour rowing regatta", ["Results: Harbour rowing regatta"], None, [],
+         "Results: Harbour rowing regatta"),
+        ("The Coastal Ledger", ["The Coastal Ledger"], None, [], "The Coastal Ledger"),
+    ],
+)
+def test_affixes_are_stripped_in_any_script(title, names, url, others, expected):
+    assert extract.strip_affixes(title, extract.site_keys(names, url), others) == expected
+
+
+_CANDIDATES = ("<title>Harbour cranes return to Eastport after two years | The Coastal Ledger</title>"
+               "<meta property='og:site_name' content='The Coastal Ledger'>"
+               "<meta property='og:title' content='Cranes are back'>"
+               "<meta name='twitter:title' content='Cranes are back'>")
+
+
+def test_title_candidates_scored_against_each_other():
+    body = "<h1>Harbour cranes return to Eastport after two years</h1>" + BODY
+    page = _page(_CANDIDATES, body)
+    # og:title first: the declared title wins though the headline the page shows differs
+    assert extract_article(page, None, Settings(), ExtractionChoices(title="scored")).title == "Cranes are back"
+    # scored: <h1> and <title> (its site suffix stripped) agree; og:title has only its copies (which do not vote)
+    agreement = ExtractionChoices(title="agreement", title_affixes=True,
+                                  title_scoring=extract.TitleScoring(copy_weight=0.0))
+    article = extract_article(page, None, Settings(), agreement)
+    assert article.title == "Harbour cranes return to Eastport after two years"
+    assert all(p.text != article.title for p in article.paragraphs)
+    # the copies' votes weigh less: og:title and twitter:title no longer outvote a single other source
+    meta = extract.PageMetadata(og_title="Cranes are back", twitter_title="Cranes are back",
+                                h1=["Harbour cranes return to Eastport"])
+    scoring = extract.TitleScoring(order=("og", "ld", "h1", "twitter", "title", "extracted"))
+    assert extract.score_title("Cranes are back", meta, set(), scoring) == "Cranes are back"
+    lighter = extract.TitleScoring(order=("h1", "og", "ld", "twitter", "title", "extracted"), copy_weight=0.0)
+    assert extract.score_title("Cranes are back", meta, set(), lighter) == "Harbour cranes return to Eastport"
+
+
+def test_contained_candidate_scores_over_its_longer_forms():
+    # JSON-LD says the bare headline; the others add a kicker or a section: containment is agreement
+    meta = extract.PageMetadata(headlines=["Harbour cranes return"], og_title="Eastport: Harbour cranes return",
+                                h1=["Live: Harbour cranes return"])
+    keys = extract.site_keys(["Ledger"], None)
+    assert extract.score_title(None, meta, keys, extract.TitleScoring(contained=1.0)) == "Harbour cranes return"
+    assert extract.score_title(None, meta, keys, extract.TitleScoring(contained=0.0)) == "Eastport: Harbour cranes return"
+    assert extract.score_title(None, extract.PageMetadata(), keys) is None
+
 def _json_ld(data) -> str:
     return f"<script type='application/ld+json'>{json.dumps(data)}</script>"
 
