@@ -41,13 +41,22 @@ def command_run(args) -> int:
     if not settings.landing_dir.is_dir():
         print(f"error: landing dir {settings.landing_dir} does not exist or is not a directory", file=sys.stderr)
         return 2
-    ensure_dagster_home(args.instance)
+    home = ensure_dagster_home(args.instance)
+    from pipeline import noop
+
+    recorded = noop.unchanged(settings, home)
+    if recorded is not None:  # nothing changed since the last complete run: no Dagster, no table read
+        print(recorded["summary"])
+        if recorded["hidden"]:
+            print(f"\n{recorded['hidden']}")
+        print(f"\n{noop.NOTHING_NEW}")
+        return 0
     from pipeline.runner import run_pipeline  # imports Dagster: keep `--help` fast
 
     outcome = run_pipeline(settings, verbose=args.verbose, progress=not args.no_progress)
     from pipeline.summary import summarise
 
-    print(summarise(settings.warehouse_dir))
+    print(outcome.summary or summarise(settings.warehouse_dir))
     if outcome.hidden:
         print(f"\n{outcome.skipped_hidden()}")
     if outcome.failed:

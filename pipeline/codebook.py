@@ -54,9 +54,10 @@ def _cell(text: str) -> str:
 
 
 def _table_section(table: str) -> list[str]:
-    from pipeline.jobs import BATCH_TABLES
+    from pipeline.jobs import BATCH_TABLES, DEDUPE_TABLES, LANDING_BATCH_TABLES
 
-    layout = "one file per batch" if table in BATCH_TABLES else "one corpus-wide file"
+    per_batch = BATCH_TABLES + LANDING_BATCH_TABLES + DEDUPE_TABLES
+    layout = "one file per batch" if table in per_batch else "one corpus-wide file"
     lines = [f"### `{table}`", "", schemas.TABLE_DESCRIPTIONS.get(table, ""), "",
              f"Files: `{table}/` ({layout}).", ""]
     lineage = schemas.LINEAGE.get(table, {})

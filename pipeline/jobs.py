@@ -18,7 +18,9 @@ BATCH_TABLES = PARSE_TABLES + FINAL_TABLES + ENTITY_BATCH_TABLES
 REFRESH_WRITE_ORDER = [[table] for table in FINAL_TABLES + ENTITY_BATCH_TABLES[:1]] + [ENTITY_BATCH_TABLES[1:]]
 # Per-batch account of the landing files (an output of the parse step; see landing_files)
 LANDING_BATCH_TABLES = ["landing_file_batches"]
-BATCH_RUN_TABLES = BATCH_TABLES + BOILERPLATE_TABLES + LANDING_BATCH_TABLES
+# Per batch: what later batches de-duplicate against (an output of the parse step; see pipeline/core/dedupe.py)
+DEDUPE_TABLES = ["dedupe_index"]
+BATCH_RUN_TABLES = BATCH_TABLES + BOILERPLATE_TABLES + LANDING_BATCH_TABLES + DEDUPE_TABLES
 LANDING_TABLES = ["landing_files"]
 AGGREGATE_TABLES = ["entity_aliases", "entity_pairs", "entities", "entity_daily", "entity_trends", "entity_chart",
                     "entity_mention_links"]

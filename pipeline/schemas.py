@@ -364,6 +364,18 @@ LINEAGE["landing_files"] = {
     "rejections_by_reason": [("rejected_documents", "reason")],
 }
 
+TABLES["dedupe_index"] = _schema(
+    ("doc_id", pa.string(), "Document id (documents.doc_id): the content hash later batches de-duplicate against"),
+    ("source_path", pa.string(), "Path relative to the landing dir (documents.source_path); null on superseded rows"),
+    ("batch", pa.string(), "Batch whose parse wrote the row"),
+    ("canonical_url", pa.string(),
+     "URL of the document's article (extracted_articles.url) a newer capture must beat; null when it gave none"),
+    ("fetched_at", UTC_TIMESTAMP, "Capture time of that article (extracted_articles.fetched_at)"),
+    ("superseded", pa.bool_(),
+     "True: not a document of the batch but one its rejections took out of the live tables (duplicate_url,"
+     " superseded_file)"),
+)
+
 # ---- analysis columns, public and internal tables (added below this line) ----
 
 TABLES["documents"] = TABLES["documents"].append(pa.field(
@@ -453,6 +465,8 @@ TABLE_DESCRIPTIONS: dict[str, str] = {
     "entity_batch_documents": "Partial aggregate per batch: articles with entities per day and outlet.",
     "entity_batch_overlaps": "Partial aggregate per batch: articles where two article-level ids could merge"
                              " corpus-wide.",
+    "dedupe_index": "Index per batch: the doc_ids, canonical URLs and capture times later batches"
+                    " de-duplicate against, and the documents the batch superseded.",
 }
 
 
