@@ -63,8 +63,9 @@ class Settings:
     # Label propagation: names the model found in an article, found again where it missed them there.
     entity_propagation: bool = True
     # Corpus gazetteer (core/gazetteer.py): names of entities with at least gazetteer_min_mentions
-    # mentions in the current entities table, found wherever the model missed them.
-    entity_gazetteer: bool = True
+    # mentions in the current entities table, found wherever the model missed them. Off by default:
+    # with it, a batch's mentions depend on the corpus state when the batch ran (re-runs differ).
+    entity_gazetteer: bool = False
     gazetteer_min_mentions: int = 5
     # User corrections to the corpus entities (pipeline/core/overrides.py); "" = <warehouse>/entity_overrides.yaml
     entity_overrides: str = ""

@@ -28,7 +28,7 @@ def assert_mentions_join_entities(warehouse) -> pd.DataFrame:
 def generated_settings(tmp_path, n_articles: int, seed: int) -> Settings:
     """Settings over a landing dir holding one generated corpus in its folder "first"."""
     generate_corpus(tmp_path / "landing" / "first", n_articles=n_articles, seed=seed, days=4)
-    return Settings(landing_dir=tmp_path / "landing", warehouse_dir=tmp_path / "warehouse")
+    return Settings(landing_dir=tmp_path / "landing", warehouse_dir=tmp_path / "warehouse", entity_gazetteer=True)
 
 
 @contextmanager
