@@ -17,7 +17,8 @@ def _recognizer(models: tuple[tuple[str, str], ...], batch_size: int, n_process:
     return EntityRecognizer(dict(models), batch_size=batch_size, n_process=n_process, naive=naive)
 
 
-EXECUTOR_FIELDS = ("executor", "executor_workers", "dask_scheduler", "document_time_budget_s")
+# Settings shown and editable in the launchpad beside the paths and models.
+OPTION_FIELDS = ("executor", "executor_workers", "dask_scheduler", "document_time_budget_s", "entity_gazetteer")
 
 
 class PipelineSettings(dg.ConfigurableResource):
@@ -31,6 +32,7 @@ class PipelineSettings(dg.ConfigurableResource):
     executor_workers: int = Settings().executor_workers
     dask_scheduler: str = Settings().dask_scheduler
     document_time_budget_s: float = Settings().document_time_budget_s
+    entity_gazetteer: bool = Settings().entity_gazetteer
 
     def settings(self) -> Settings:
         """These fields over the defaults and NEWS_* environment variables."""
@@ -39,7 +41,7 @@ class PipelineSettings(dg.ConfigurableResource):
             warehouse_dir=Path(self.warehouse_dir),
             ner_models=dict(self.ner_models),
             ner_processes=self.ner_processes,
-            **{name: getattr(self, name) for name in EXECUTOR_FIELDS},
+            **{name: getattr(self, name) for name in OPTION_FIELDS},
         )
 
     def recognizer(self) -> EntityRecognizer:
@@ -56,5 +58,5 @@ class PipelineSettings(dg.ConfigurableResource):
             warehouse_dir=str(settings.warehouse_dir),
             ner_models=dict(settings.ner_models),
             ner_processes=settings.ner_processes,
-            **{name: getattr(settings, name) for name in EXECUTOR_FIELDS},
+            **{name: getattr(settings, name) for name in OPTION_FIELDS},
         )
