@@ -62,7 +62,7 @@ bench-scale: $(STAMP)
 clean:
 	rm -rf data/warehouse .dagster_home
 
-## make codebook: regenerate CODEBOOK.md from pipeline/schemas.py
+## make codebook: regenerate CODEBOOK.md from pipeline/storage/schemas.py
 codebook: $(STAMP)
 	$(BIN)/news-pipeline codebook
 

@@ -41,10 +41,10 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
 
-from pipeline import schemas, warehouse  # noqa: E402
 from pipeline.core import aggregate  # noqa: E402
 from pipeline.core.canonical import make_entity_id, resolve_corpus  # noqa: E402
-from pipeline.sample_corpus import generate_corpus  # noqa: E402
+from pipeline.sample.generator import generate_corpus  # noqa: E402
+from pipeline.storage import schemas, warehouse  # noqa: E402
 
 MENTION_COLUMNS = ["doc_id", "text", "label", "entity_id", "canonical_name"]
 ARTICLE_COLUMNS = ["doc_id", "domain", "published_at", "fetched_at"]

@@ -24,7 +24,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.sample_corpus import generate_corpus  # noqa: E402
+from pipeline.sample.generator import generate_corpus  # noqa: E402
 
 
 def _norm(text: str) -> str:

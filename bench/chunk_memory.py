@@ -27,10 +27,10 @@ if str(PROJECT_ROOT) not in sys.path:
 CHILD = """
 import resource, sys
 from pathlib import Path
-from pipeline.batches import load_batches
 from pipeline.core.tables import PARSED_TABLES, parse_batch
 from pipeline.settings import Settings
-from pipeline.warehouse import StagedTable
+from pipeline.storage.batches import load_batches
+from pipeline.storage.warehouse import StagedTable
 landing, warehouse, chunk_bytes = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
 settings = Settings(landing_dir=landing, warehouse_dir=warehouse, **({"bytes_per_chunk": chunk_bytes} if chunk_bytes else {}))
 [batch] = load_batches(warehouse)
@@ -53,7 +53,7 @@ def main() -> None:
     parser.add_argument("--megabytes", type=float, default=4.0)
     parser.add_argument("--chunk-megabytes", type=int, default=16)
     args = parser.parse_args()
-    from pipeline.batches import claim_new_files
+    from pipeline.storage.batches import claim_new_files
 
     with tempfile.TemporaryDirectory() as tmp:
         landing, warehouse = Path(tmp) / "landing", Path(tmp) / "warehouse"

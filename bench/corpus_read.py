@@ -32,8 +32,9 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from pipeline import schemas, warehouse
 from pipeline.corpus import Corpus
+from pipeline.storage import schemas
+from pipeline.storage import warehouse
 
 
 def _mentions(rng, doc_ids: np.ndarray, per_doc: int, ids: np.ndarray, batch: str) -> pd.DataFrame:

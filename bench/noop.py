@@ -9,7 +9,7 @@ DAGSTER_HOME. Then, with nothing new in the landing dir:
 
 - full:  the no-op decided by the full run (the stamp of the last run removed
          first): imports Dagster, opens the instance, checks every table;
-- stamp: the no-op answered from the last run's stamp (pipeline/noop.py).
+- stamp: the no-op answered from the last run's stamp (pipeline/storage/noop.py).
 
 Each is the median of ``--repeats`` runs of the CLI (wall time of the process).
 
@@ -55,7 +55,7 @@ def cli_run(landing: Path, wh: Path, env: dict) -> tuple[float, str]:
 
 
 def noop_times(landing: Path, wh: Path, env: dict, repeats: int) -> dict[str, float]:
-    from pipeline import noop
+    from pipeline.storage import noop
 
     times: dict[str, list[float]] = {"full": [], "stamp": []}
     for _ in range(repeats):
@@ -73,7 +73,7 @@ def earlier_read_times(landing: Path, wh: Path, repeats: int = 3) -> dict[str, f
     """Seconds to build the earlier batches' de-duplication state: from the index, and from the tables."""
     import shutil
 
-    from pipeline.assets.documents import _earlier
+    from pipeline.defs.assets.documents import _earlier
     from pipeline.settings import Settings
 
     settings = Settings(landing_dir=landing, warehouse_dir=wh)

@@ -5,7 +5,7 @@
 
 Sources:
 - the three dev sets in ../shared/corpora (all articles);
-- the generator (pipeline/sample_corpus.py): articles, section fronts, log-in walls, in memory;
+- the generator (pipeline/sample/generator.py): articles, section fronts, log-in walls, in memory;
 - feeds and redirect stubs built here from the generator's own article stubs;
 - the real WARC files in ../shared/corpora/warc/, labelled by inspection below (URL -> type). "other" is a
   page that is neither a news article nor an index (a profile, an about page, a product or spam page):
@@ -109,7 +109,7 @@ def dev_pages():
 
 
 def generated_pages(n_articles: int = 90, n_index: int = 20, n_login: int = 10):
-    from pipeline import sample_corpus as sc
+    from pipeline.sample import generator as sc
 
     kinds = {"article": "article", "index": "listing", "login": "login"}
     builders = [("article", i) for i in range(n_articles)] + [("index", i) for i in range(n_index)] \
@@ -123,7 +123,7 @@ def built_pages(n: int = 10):
     """Feeds and redirect stubs made here from the generator's own article pages (titles and URLs)."""
     from xml.sax.saxutils import escape
 
-    from pipeline import sample_corpus as sc
+    from pipeline.sample import generator as sc
 
     golds = [sc.PAGE_BUILDERS["article"](11, 6, 5 * n, i).gold for i in range(5 * n)]
     for i in range(n):

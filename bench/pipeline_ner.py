@@ -45,7 +45,7 @@ WAYS = {
 def build_landing(landing: Path, generated: int) -> None:
     shutil.copytree(AEB_HTML, landing / "aeb")
     if generated:
-        from pipeline.sample_corpus import generate_corpus
+        from pipeline.sample.generator import generate_corpus
 
         generate_corpus(landing / "generated", n_articles=generated, seed=3, days=5)
 

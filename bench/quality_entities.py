@@ -42,7 +42,7 @@ if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
 from bench.entity_scoring import entity_class, normalised_key, print_table, score  # noqa: E402
-from pipeline import sample_corpus  # noqa: E402
+from pipeline.sample import generator as sample_corpus  # noqa: E402
 
 TOP_PERSONS = 50
 

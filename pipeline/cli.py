@@ -42,7 +42,7 @@ def command_run(args) -> int:
         print(f"error: landing dir {settings.landing_dir} does not exist or is not a directory", file=sys.stderr)
         return 2
     home = ensure_dagster_home(args.instance)
-    from pipeline import noop
+    from pipeline.storage import noop
 
     recorded = noop.unchanged(settings, home)
     if recorded is not None:  # nothing changed since the last complete run: no Dagster, no table read
@@ -77,7 +77,7 @@ def command_summary(args) -> int:
 
 
 def command_sample(args) -> int:
-    from pipeline.sample_corpus import generate_corpus
+    from pipeline.sample.generator import generate_corpus
 
     written = generate_corpus(
         Path(args.out_dir), n_articles=args.articles, seed=args.seed, progress=args.articles > 1000
@@ -87,7 +87,7 @@ def command_sample(args) -> int:
 
 
 def command_export_duckdb(args) -> int:
-    from pipeline import duck
+    from pipeline.storage import duck
 
     settings = _settings(args)
     if not settings.warehouse_dir.is_dir():
@@ -106,7 +106,7 @@ def command_codebook(args) -> int:
         if codebook.is_current(out):
             print(f"{out} is current")
             return 0
-        print(f"error: {out} differs from pipeline/schemas.py; run `news-pipeline codebook`", file=sys.stderr)
+        print(f"error: {out} differs from pipeline/storage/schemas.py; run `news-pipeline codebook`", file=sys.stderr)
         return 1
     print(f"wrote {codebook.write(out)}")
     return 0

@@ -1,4 +1,4 @@
-"""CODEBOOK.md, generated from ``pipeline.schemas`` (``news-pipeline codebook``).
+"""CODEBOOK.md, generated from ``pipeline.storage.schemas`` (``news-pipeline codebook``).
 
 A test regenerates it and compares it with the checked-in file, so the
 codebook cannot drift from the schemas.
@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from pipeline import schemas
 from pipeline.settings import PROJECT_ROOT
+from pipeline.storage import schemas
 
 CODEBOOK_PATH = PROJECT_ROOT / "CODEBOOK.md"
 
 PREAMBLE = """\
 # Codebook
 
-Generated from `pipeline/schemas.py` by `news-pipeline codebook`; do not edit
+Generated from `pipeline/storage/schemas.py` by `news-pipeline codebook`; do not edit
 by hand (a test fails when this file and the schemas disagree).
 
 Conventions:
@@ -54,7 +54,7 @@ def _cell(text: str) -> str:
 
 
 def _table_section(table: str) -> list[str]:
-    from pipeline.jobs import BATCH_TABLES, DEDUPE_TABLES, LANDING_BATCH_TABLES
+    from pipeline.defs.jobs import BATCH_TABLES, DEDUPE_TABLES, LANDING_BATCH_TABLES
 
     per_batch = BATCH_TABLES + LANDING_BATCH_TABLES + DEDUPE_TABLES
     layout = "one file per batch" if table in per_batch else "one corpus-wide file"

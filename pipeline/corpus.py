@@ -14,7 +14,7 @@ null), counts as ``int64`` (``published_utc_offset_minutes``, which can be
 null, as pandas' nullable ``Int32``), text as ``object`` strings. ``start`` and ``end``
 are inclusive UTC days (``articles.date``); they and ``outlet`` are pushed
 down to the Parquet files, and only the columns needed are read. Everything
-is read through ``pipeline.warehouse.scan``, so the API does not depend on
+is read through ``pipeline.storage.warehouse.scan``, so the API does not depend on
 how the tables are stored.
 """
 from __future__ import annotations
@@ -32,7 +32,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
-from pipeline import schemas, warehouse
+from pipeline.storage import schemas
+from pipeline.storage import warehouse
 
 DayLike = str | dt.date | pd.Timestamp | None
 GROUPINGS = ("day", "week", "outlet")
@@ -406,7 +407,7 @@ class Corpus:
 
     def duckdb(self, database: str = ":memory:"):
         """A DuckDB connection with every public table (and ``mentions_resolved``, ``outlet_daily``) as a view."""
-        from pipeline.duck import connect
+        from pipeline.storage.duck import connect
 
         return connect(self.warehouse_dir, database)
 

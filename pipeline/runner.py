@@ -15,17 +15,20 @@ import dagster as dg
 from filelock import FileLock
 from tqdm import tqdm
 
-from pipeline import batches, mention_links, noop, warehouse
-from pipeline.definitions import build_definitions
 from pipeline.core.landing import printable
-from pipeline.duck import DEFAULT_FILE as DUCKDB_FILE
-from pipeline.jobs import AGGREGATE_TABLES, BATCH_TABLES, REFRESH_WRITE_ORDER
-from pipeline.landing_files import landing_files_stale
-from pipeline.manifest import MANIFEST_FILE
-from pipeline.noop import NOTHING_NEW
-from pipeline.partitions import batch_partitions
-from pipeline.refresh import stale_batches
+from pipeline.defs.definitions import build_definitions
+from pipeline.defs.jobs import AGGREGATE_TABLES, BATCH_TABLES, REFRESH_WRITE_ORDER
+from pipeline.defs.partitions import batch_partitions
 from pipeline.settings import Settings
+from pipeline.storage import batches
+from pipeline.storage import mention_links
+from pipeline.storage import noop
+from pipeline.storage import warehouse
+from pipeline.storage.duck import DEFAULT_FILE as DUCKDB_FILE
+from pipeline.storage.landing_files import landing_files_stale
+from pipeline.storage.manifest import MANIFEST_FILE
+from pipeline.storage.noop import NOTHING_NEW
+from pipeline.storage.refresh import stale_batches
 
 
 @dataclass

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from pipeline import schemas, warehouse
+from pipeline.storage import schemas
+from pipeline.storage import warehouse
 
 
 def table_row_counts(warehouse_dir: Path) -> dict[str, int]:

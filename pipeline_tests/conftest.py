@@ -36,7 +36,7 @@ def warc_dir() -> Path:
 @pytest.fixture(scope="session")
 def sample_landing(tmp_path_factory) -> Path:
     """A small generated multi-outlet corpus (our own generator, no third-party text)."""
-    from pipeline.sample_corpus import generate_corpus
+    from pipeline.sample.generator import generate_corpus
 
     landing = tmp_path_factory.mktemp("sample") / "landing"
     generate_corpus(landing, n_articles=24, seed=11, days=4)

@@ -34,14 +34,14 @@ def read(warehouse: Path, table: str) -> pd.DataFrame:
 def pipeline_assets():
     import dagster as dg
 
-    from pipeline.assets import aggregates, boilerplate, documents, landing, mentions
+    from pipeline.defs.assets import aggregates, boilerplate, documents, landing, mentions
 
     return dg.load_assets_from_modules([documents, boilerplate, mentions, aggregates, landing])
 
 
 def resources(settings) -> dict:
-    from pipeline.io_manager import ParquetIOManager
-    from pipeline.resources import PipelineSettings
+    from pipeline.storage.io_manager import ParquetIOManager
+    from pipeline.defs.resources import PipelineSettings
 
     return {
         "io_manager": ParquetIOManager(str(settings.warehouse_dir)),
@@ -53,7 +53,7 @@ def materialize_batch(settings, instance, key: str, selection=None):
     """One batch through the real assets with `dagster.materialize` (a batch run's selection by default)."""
     import dagster as dg
 
-    from pipeline.jobs import BATCH_RUN_TABLES
+    from pipeline.defs.jobs import BATCH_RUN_TABLES
 
     result = dg.materialize(
         pipeline_assets(), selection=selection or BATCH_RUN_TABLES,
@@ -65,8 +65,8 @@ def materialize_batch(settings, instance, key: str, selection=None):
 
 def ingest_new(settings, instance) -> list[str]:
     """Claim the new landing files and materialize every new batch."""
-    from pipeline import batches
-    from pipeline.partitions import batch_partitions
+    from pipeline.storage import batches
+    from pipeline.defs.partitions import batch_partitions
 
     keys = [b.key for b in batches.claim_new_files(settings.landing_dir, settings.warehouse_dir)]
     instance.add_dynamic_partitions(batch_partitions.name, keys)
@@ -78,7 +78,7 @@ def ingest_new(settings, instance) -> list[str]:
 def materialize_aggregates(settings, instance):
     import dagster as dg
 
-    from pipeline.jobs import AGGREGATE_TABLES
+    from pipeline.defs.jobs import AGGREGATE_TABLES
 
     result = dg.materialize(pipeline_assets(), selection=AGGREGATE_TABLES, instance=instance,
                             resources=resources(settings))

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from pipeline.core.aggregate import PARTIAL_TABLES
-from pipeline.sample_corpus import generate_corpus
+from pipeline.sample.generator import generate_corpus
 from pipeline.settings import Settings
 from pipeline_tests.conftest import require_shared
 from pipeline_tests.helpers import ingest_new, materialize_aggregates, read

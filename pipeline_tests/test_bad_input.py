@@ -3,11 +3,11 @@ import os
 
 import dagster as dg
 
-from pipeline import batches
-from pipeline.partitions import batch_partitions
+from pipeline.defs.partitions import batch_partitions
 from pipeline.settings import Settings
-from pipeline_tests.hostile_corpus import write_hostile_corpus
+from pipeline.storage import batches
 from pipeline_tests.helpers import ingest_new, materialize_batch, read
+from pipeline_tests.hostile_corpus import write_hostile_corpus
 
 INDEX_PAGE = "<html><head><title>Latest</title></head><body><ul>" + "".join(
     f'<li><a href="/story-{i}">Council approves plan number {i} for the harbour</a></li>' for i in range(30)
@@ -92,7 +92,7 @@ def test_newest_capture_of_a_url_wins_across_batches(tmp_path, dagster_home):
             if step == 1:
                 (landing / "new.html").write_text(page("https://news.example/story#top", "Bridge closure update"))
             ingest_new(settings, instance)
-        from pipeline.refresh import stale_batches
+        from pipeline.storage.refresh import stale_batches
 
         stale = stale_batches(settings.warehouse_dir)
         assert len(stale) == 1

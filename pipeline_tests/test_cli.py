@@ -53,7 +53,7 @@ def test_benchmark_pages_fill_all_eight_tables(aeb_dir, tmp_path):
 
 
 def test_later_batches_refresh_the_flags_of_earlier_ones(tmp_path):
-    from pipeline.sample_corpus import generate_corpus
+    from pipeline.sample.generator import generate_corpus
 
     corpus = tmp_path / "corpus"
     generate_corpus(corpus, n_articles=60, seed=5, days=3)

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline import schemas
 from pipeline.corpus import Corpus, RawBytesMismatch
+from pipeline.storage import schemas
 from pipeline_tests.helpers import read
 from pipeline_tests.warehouse_fixture import PRESS_NOTE
 
@@ -215,7 +215,7 @@ def test_date_and_outlet_filters_push_down(built, corpus):
     assert set(mentions["doc_id"]) <= set(expected["doc_id"]) and len(mentions) > 0
     assert len(corpus.articles(start="1990-01-01", end="1990-01-02")) == 0
     # reading goes through warehouse.scan: the filter reaches the dataset scanner, not pandas
-    from pipeline import warehouse as wh
+    from pipeline.storage import warehouse as wh
     import pyarrow.dataset as ds
 
     scanned = wh.scan(warehouse, "articles", ["doc_id"], ds.field("outlet") == outlet)
@@ -236,7 +236,7 @@ def test_mentions_resolved_carry_corpus_ids_names_and_labels(built, corpus):
 
 
 def test_internal_tables_are_marked_and_grouped_apart():
-    from pipeline.definitions import defs
+    from pipeline.defs.definitions import defs
 
     groups = {}
     for assets_def in defs.get_repository_def().asset_graph.assets_defs:
@@ -254,7 +254,7 @@ def test_mentions_use_stored_corpus_ids_when_the_table_has_them(built, tmp_path,
 
     import pyarrow as pa
 
-    from pipeline import warehouse as wh
+    from pipeline.storage import warehouse as wh
 
     _, warehouse = built
     copy = tmp_path / "warehouse"

@@ -46,7 +46,7 @@ def test_index_rows_and_earlier_state_round_trip():
 
 
 def test_index_gives_the_same_earlier_state_as_the_tables_and_noop_skips_dagster(tmp_path):
-    from pipeline.assets.documents import _earlier
+    from pipeline.defs.assets.documents import _earlier
 
     landing, warehouse = tmp_path / "landing", tmp_path / "warehouse"
     landing.mkdir()
@@ -77,7 +77,7 @@ def test_index_gives_the_same_earlier_state_as_the_tables_and_noop_skips_dagster
     assert list(from_index[1]["source_path"]) == ["second.html"]  # the live capture of the tram URL
     shutil.move(tmp_path / "index", warehouse / "dedupe_index")
 
-    from pipeline import noop as stamp
+    from pipeline.storage import noop as stamp
 
     stamp.forget(warehouse)
     full = run_cli(*args, env=env)  # nothing new, without a stamp: the full run (Dagster) decides so

@@ -2,8 +2,8 @@
 import dagster as dg
 from dagster._core.workspace.load_target import WorkspaceFileTarget
 
-from pipeline import schemas
-from pipeline.definitions import defs
+from pipeline.defs.definitions import defs
+from pipeline.storage import schemas
 from pipeline_tests.helpers import PROJECT_ROOT
 
 EXPECTED_ASSETS = {

@@ -6,7 +6,7 @@ from contextlib import contextmanager
 import dagster as dg
 import pandas as pd
 
-from pipeline.sample_corpus import generate_corpus
+from pipeline.sample.generator import generate_corpus
 from pipeline.settings import Settings
 from pipeline_tests.helpers import ingest_new, materialize_aggregates, read
 
@@ -89,7 +89,7 @@ def test_an_override_reaches_entities_and_the_mentions_on_the_next_corpus_step(t
 def test_a_later_batch_finds_the_names_the_corpus_resolved_and_still_joins_exactly(tmp_path, dagster_home):
     from pipeline.core.ner import EntityRecognizer
     from pipeline.core.tables import recognise_entities
-    from pipeline.mention_links import current_gazetteer
+    from pipeline.storage.mention_links import current_gazetteer
 
     with after_first_corpus_step(tmp_path, 30, seed=5) as (settings, instance):
         warehouse = settings.warehouse_dir

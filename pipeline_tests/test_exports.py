@@ -11,8 +11,10 @@ import polars as pl
 import pyarrow as pa
 import pytest
 
-from pipeline import codebook, schemas, warehouse as wh
+from pipeline import codebook
 from pipeline.settings import PROJECT_ROOT
+from pipeline.storage import schemas
+from pipeline.storage import warehouse as wh
 from pipeline_tests.helpers import read, run_cli
 
 

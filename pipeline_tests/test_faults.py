@@ -8,7 +8,7 @@ import time
 
 import pandas as pd
 
-from pipeline import batches
+from pipeline.storage import batches
 from pipeline_tests.helpers import PROJECT_ROOT, read, run_cli
 
 # Sort keys per table: rows compare equal across runs whatever the batch keys.

@@ -11,10 +11,10 @@ import dagster as dg
 import pandas as pd
 import pytest
 
-from pipeline import batches
 from pipeline.core.landing import display_path, path_bytes, scan_landing
-from pipeline.jobs import LANDING_TABLES
+from pipeline.defs.jobs import LANDING_TABLES
 from pipeline.settings import Settings
+from pipeline.storage import batches
 from pipeline_tests.conftest import require_shared
 from pipeline_tests.helpers import PROJECT_ROOT, ingest_new, pipeline_assets, read, resources, run_cli
 from pipeline_tests.hostile_corpus import (

@@ -3,10 +3,10 @@
 import dagster as dg
 import pandas as pd
 
-from pipeline import batches
-from pipeline.resources import PipelineSettings
-from pipeline.sensors import landing_sensor
+from pipeline.defs.resources import PipelineSettings
+from pipeline.defs.sensors import landing_sensor
 from pipeline.settings import Settings
+from pipeline.storage import batches
 from pipeline_tests.helpers import ingest_new, materialize_aggregates, materialize_batch, read
 
 def _materialize_all(settings: Settings, instance: dg.DagsterInstance) -> list[str]:

@@ -8,7 +8,7 @@ import pkgutil
 import re
 
 import pipeline.core
-from pipeline import checks
+from pipeline.defs import checks
 from pipeline_tests.helpers import PROJECT_ROOT
 
 

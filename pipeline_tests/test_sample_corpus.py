@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import trafilatura
 
-from pipeline import sample_corpus
-from pipeline.sample_corpus import END_DATE, OUTLETS, TOPICS, generate_corpus
+from pipeline.sample import generator as sample_corpus
+from pipeline.sample.generator import END_DATE, OUTLETS, TOPICS, generate_corpus
 
 N_ARTICLES = 60
 DAYS = 4

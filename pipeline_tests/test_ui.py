@@ -18,7 +18,7 @@ import requests
 from dagster_graphql import DagsterGraphQLClient, DagsterGraphQLClientError
 
 from pipeline.cli import DAGSTER_YAML
-from pipeline.sample_corpus import generate_corpus
+from pipeline.sample.generator import generate_corpus
 from pipeline_tests.helpers import PROJECT_ROOT, read
 
 WAIT_SECONDS = 300  # an upper bound for the polling loops below, not a speed requirement

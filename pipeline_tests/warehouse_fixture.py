@@ -22,7 +22,7 @@ Eleanor Vance told reporters in Berlin that the talks with the Northern Institut
 
 def build_warehouse(root: Path, n_articles: int = 60) -> tuple[Path, Path]:
     """(landing, warehouse) under root, built by `news-pipeline run`."""
-    from pipeline.sample_corpus import generate_corpus
+    from pipeline.sample.generator import generate_corpus
 
     landing, warehouse = root / "landing", root / "warehouse"
     generate_corpus(landing / "sample", n_articles=n_articles, seed=11, days=4)

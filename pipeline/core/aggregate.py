@@ -43,10 +43,10 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from pipeline import schemas
 from pipeline.core.aliases import lookup
 from pipeline.core.canonical import resolve_corpus, variant_key
 from pipeline.core.overrides import Overrides, apply_overrides
+from pipeline.storage import schemas
 
 EVIDENCE_KEYS = ["entity_id", "canonical_name", "label", "text"]
 COUNT_KEYS = ["entity_id", "date", "domain", "outlet"]

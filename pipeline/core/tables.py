@@ -3,7 +3,7 @@
 ``parse_batch`` reads, decodes, de-duplicates and extracts every document of
 a batch; ``recognise_entities`` finds and canonicalises the entity mentions
 of a batch's paragraphs. Both return pandas DataFrames shaped like the
-tables in ``pipeline.schemas``.
+tables in ``pipeline.storage.schemas``.
 """
 from __future__ import annotations
 
@@ -16,13 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline import schemas
-from pipeline.batches import Batch, file_sha256
 from pipeline.core.batch import map_batch
-from pipeline.core.executors import open_executor
 from pipeline.core.canonical import canonicalise_document
 from pipeline.core.corpus_boilerplate import boilerplate_key, exact_key
 from pipeline.core.decode import DecodedDocument, decode_document
+from pipeline.core.executors import open_executor
 from pipeline.core.extract import extract_article
 from pipeline.core.gazetteer import Gazetteer
 from pipeline.core.ingest import read_documents
@@ -32,6 +30,8 @@ from pipeline.core.ner import EntityRecognizer, language_key
 from pipeline.core.textpage import article_from_text
 from pipeline.core.urls import canonical_url, domain_of
 from pipeline.settings import Settings
+from pipeline.storage import schemas
+from pipeline.storage.batches import Batch, file_sha256
 
 Log = Callable[[str], None]
 

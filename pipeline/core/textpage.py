@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
+from pipeline.core.boilerplate import matching_rule
 from pipeline.core.extract import finish_article
 from pipeline.core.models import Article, Paragraph
-from pipeline.core.boilerplate import matching_rule
 from pipeline.settings import Settings
 
 WRAP_MIN_CHARS, WRAP_MAX_CHARS = 40, 100

@@ -18,7 +18,7 @@ from pipeline.settings import Settings
 
 
 def warm_up() -> None:
-    from pipeline.sample_corpus import generate_corpus
+    from pipeline.sample.generator import generate_corpus
 
     settings = Settings()
     with tempfile.TemporaryDirectory() as name:

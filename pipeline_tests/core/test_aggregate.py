@@ -9,9 +9,9 @@ from itertools import combinations
 import pandas as pd
 import pytest
 
-from pipeline import schemas
 from pipeline.core import aggregate
 from pipeline.core.canonical import make_entity_id
+from pipeline.storage import schemas
 
 
 def mention(doc_id, name, label="PERSON", text=None):

@@ -1,7 +1,7 @@
 """A batch is parsed in chunks bounded by document count and by raw bytes."""
-from pipeline.batches import claim_new_files
 from pipeline.core.tables import _chunks, parse_batch
 from pipeline.settings import Settings
+from pipeline.storage.batches import claim_new_files
 
 KB = 1024
 

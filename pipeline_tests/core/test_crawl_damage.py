@@ -1,7 +1,7 @@
 """A landing dir of damaged crawl files through batch parsing: every record a document, a count or a reasoned row."""
-from pipeline.batches import claim_new_files
 from pipeline.core.tables import parse_batch
 from pipeline.settings import Settings
+from pipeline.storage.batches import claim_new_files
 from pipeline_tests.crawl_records import MB, encoded_block, http_block, write_bomb_warcs, write_warc
 
 

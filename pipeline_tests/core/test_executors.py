@@ -5,12 +5,12 @@ import time
 import pandas as pd
 import pytest
 
-from pipeline.batches import claim_new_files
 from pipeline.core import tables
 from pipeline.core.batch import map_batch
 from pipeline.core.executors import make_executor
 from pipeline.core.tables import parse_batch
 from pipeline.settings import Settings
+from pipeline.storage.batches import claim_new_files
 from pipeline_tests.services import dask_cluster
 
 SLOW_MARKER = "slow-page-marker"
@@ -72,7 +72,7 @@ def test_an_unknown_executor_is_a_clear_error():
 
 
 def _landing(tmp_path, pages: int) -> tuple:
-    from pipeline.sample_corpus import generate_corpus
+    from pipeline.sample.generator import generate_corpus
 
     landing, warehouse = tmp_path / "landing", tmp_path / "warehouse"
     generate_corpus(landing, n_articles=pages, seed=5, days=2)

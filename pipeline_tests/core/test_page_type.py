@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from pipeline import sample_corpus
 from pipeline.core.extract import ExtractionChoices, extract_article
 from pipeline.core.models import Unusable
 from pipeline.core.page_type import PageSignals, classify_page, is_feed
+from pipeline.sample import generator as sample_corpus
 from pipeline.settings import Settings
 from pipeline_tests.conftest import require_shared
 

@@ -7,11 +7,11 @@ import pandas as pd
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from pipeline.batches import claim_new_files
 from pipeline.core.extract import extract_article
 from pipeline.core.tables import PARSED_TABLES, parse_batch
 from pipeline.settings import Settings
-from pipeline.warehouse import StagedTable, read_table
+from pipeline.storage.batches import claim_new_files
+from pipeline.storage.warehouse import StagedTable, read_table
 
 RECORDS = 120
 FILLER = "x" * (1024 * 1024)  # a megabyte of inline script per page, as heavy pages have

@@ -13,13 +13,14 @@ import base64
 import dagster as dg
 import pandas as pd
 
-from pipeline import mention_links, warehouse
 from pipeline.core import aggregate
 from pipeline.core.chart import top_entities_png
 from pipeline.core.overrides import load_overrides
-from pipeline.io_manager import asset_group, definition_metadata
-from pipeline.partitions import batch_partitions
-from pipeline.resources import PipelineSettings
+from pipeline.defs.partitions import batch_partitions
+from pipeline.defs.resources import PipelineSettings
+from pipeline.storage import mention_links
+from pipeline.storage import warehouse
+from pipeline.storage.io_manager import asset_group, definition_metadata
 
 MENTION_COLUMNS = ["doc_id", "text", "label", "vote_label", "entity_id", "canonical_name"]
 ARTICLE_COLUMNS = ["doc_id", "domain", "published_at", "fetched_at", "date", "outlet"]

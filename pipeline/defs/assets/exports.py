@@ -2,9 +2,10 @@
 
 import dagster as dg
 
-from pipeline import duck, manifest
-from pipeline.assets.aggregates import AGGREGATE_CONDITION
-from pipeline.resources import PipelineSettings
+from pipeline.defs.assets.aggregates import AGGREGATE_CONDITION
+from pipeline.defs.resources import PipelineSettings
+from pipeline.storage import duck
+from pipeline.storage import manifest
 
 CORPUS_TABLES = ["entity_aliases", "entity_pairs", "entities", "entity_daily", "entity_trends"]
 

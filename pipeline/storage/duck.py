@@ -3,7 +3,7 @@
 Views read the Parquet files in place (``read_parquet`` over the table's
 directory, ignoring the hidden files of writes in progress), so a database
 exported once sees later batches; moving the warehouse needs a new export.
-Every view and column carries its description from ``pipeline.schemas`` as
+Every view and column carries its description from ``pipeline.storage.schemas`` as
 a DuckDB comment. Times are ``TIMESTAMPTZ``: use ``articles.date`` (a UTC
 day) to group by day, since casting a timestamp to a date follows the
 session's time zone.
@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from pipeline import schemas, warehouse
+from pipeline.storage import schemas
+from pipeline.storage import warehouse
 
 DEFAULT_FILE = "corpus.duckdb"
 

@@ -2,11 +2,11 @@
 
 import dagster as dg
 
-from pipeline.batches import claim_new_files
-from pipeline.jobs import REFRESH_WRITE_ORDER, aggregates_job, ingest_batch_job, refresh_batch_job
-from pipeline.partitions import batch_partitions
-from pipeline.refresh import stale_batches
-from pipeline.resources import PipelineSettings
+from pipeline.defs.jobs import REFRESH_WRITE_ORDER, aggregates_job, ingest_batch_job, refresh_batch_job
+from pipeline.defs.partitions import batch_partitions
+from pipeline.defs.resources import PipelineSettings
+from pipeline.storage.batches import claim_new_files
+from pipeline.storage.refresh import stale_batches
 
 
 @dg.sensor(

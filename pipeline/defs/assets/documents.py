@@ -3,14 +3,15 @@
 import dagster as dg
 import pandas as pd
 
-from pipeline import checks, warehouse
-from pipeline.batches import load_batch
 from pipeline.core import dedupe
 from pipeline.core.landing import earlier_versions
 from pipeline.core.tables import PARSED_TABLES, parse_batch
-from pipeline.io_manager import asset_group, definition_metadata
-from pipeline.partitions import batch_partitions
-from pipeline.resources import PipelineSettings
+from pipeline.defs import checks
+from pipeline.defs.partitions import batch_partitions
+from pipeline.defs.resources import PipelineSettings
+from pipeline.storage import warehouse
+from pipeline.storage.batches import load_batch
+from pipeline.storage.io_manager import asset_group, definition_metadata
 
 
 DESCRIPTIONS = {

@@ -21,9 +21,10 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
-from pipeline import schemas, warehouse
 from pipeline.core.aggregate import CORPUS_COLUMNS, corpus_links, link_corpus_ids, links_differ
 from pipeline.core.gazetteer import Gazetteer, build_gazetteer
+from pipeline.storage import schemas
+from pipeline.storage import warehouse
 
 TABLE = "entity_mentions"
 MARKER = ".linked_to"  # in entity_mentions/: the entity_aliases file time the mentions were last linked to

@@ -2,11 +2,12 @@
 import dagster as dg
 import pandas as pd
 
-from pipeline import checks, warehouse
 from pipeline.core.corpus_boilerplate import apply_flags, domain_boilerplate as compute_domain_boilerplate
-from pipeline.io_manager import definition_metadata
-from pipeline.partitions import batch_partitions
-from pipeline.resources import PipelineSettings
+from pipeline.defs import checks
+from pipeline.defs.partitions import batch_partitions
+from pipeline.defs.resources import PipelineSettings
+from pipeline.storage import warehouse
+from pipeline.storage.io_manager import definition_metadata
 
 
 def _example_texts(settings, found: pd.DataFrame) -> pd.Series:

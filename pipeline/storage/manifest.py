@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from pipeline import schemas, warehouse
 from pipeline.settings import Settings
+from pipeline.storage import schemas
+from pipeline.storage import warehouse
 
 MANIFEST_FILE = "_manifest.json"
 LIBRARIES = ("trafilatura", "spacy", "pyarrow", "pandas", "dagster", "fastwarc", "warcio", "py3langid")

@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as ds
 
-from pipeline import schemas
+from pipeline.storage import schemas
 
 
 def table_dir(warehouse_dir: Path, table: str) -> Path:

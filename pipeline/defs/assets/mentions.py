@@ -3,13 +3,13 @@
 import dagster as dg
 import pandas as pd
 
-from pipeline import checks
 from pipeline.core.aggregate import link_corpus_ids
 from pipeline.core.tables import recognise_entities
-from pipeline.mention_links import current_gazetteer, current_links
-from pipeline.io_manager import definition_metadata
-from pipeline.partitions import batch_partitions
-from pipeline.resources import PipelineSettings
+from pipeline.defs import checks
+from pipeline.defs.partitions import batch_partitions
+from pipeline.defs.resources import PipelineSettings
+from pipeline.storage.io_manager import definition_metadata
+from pipeline.storage.mention_links import current_gazetteer, current_links
 
 
 @dg.asset(
@@ -30,7 +30,7 @@ def entity_mentions(
         paragraphs, pipeline_settings.recognizer(), context.partition_key, log=context.log.info,
         propagate=settings.entity_propagation, gazetteer=gazetteer,
     )
-    # corpus ids as resolved so far; the corpus step relinks (pipeline/mention_links.py)
+    # corpus ids as resolved so far; the corpus step relinks (pipeline/storage/mention_links.py)
     frame = link_corpus_ids(frame, current_links(settings.warehouse_dir))
     skipped = paragraphs[~paragraphs["ner_applied"] & ~paragraphs["is_boilerplate"]]
     yield dg.Output(

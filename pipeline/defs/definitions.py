@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipeline.assets import aggregates, boilerplate, documents, exports, landing, mentions
-from pipeline.checks import ALL_CHECKS
-from pipeline.io_manager import ParquetIOManager
-from pipeline.jobs import aggregates_job, ingest_batch_job, refresh_batch_job
-from pipeline.resources import PipelineSettings
-from pipeline.sensors import (
+from pipeline.defs.assets import aggregates, boilerplate, documents, exports, landing, mentions
+from pipeline.defs.checks import ALL_CHECKS
+from pipeline.defs.jobs import aggregates_job, ingest_batch_job, refresh_batch_job
+from pipeline.defs.resources import PipelineSettings
+from pipeline.storage.io_manager import ParquetIOManager
+from pipeline.defs.sensors import (
     automation_sensor,
     boilerplate_refresh_sensor,
     daily_aggregates_schedule,

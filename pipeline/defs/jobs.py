@@ -1,6 +1,6 @@
 import dagster as dg
 
-from pipeline.partitions import batch_partitions
+from pipeline.defs.partitions import batch_partitions
 
 # Per-batch tables, in the order a batch run makes them (the domain_boilerplate
 # step between extraction and the final articles is corpus-wide).
@@ -24,7 +24,7 @@ BATCH_RUN_TABLES = BATCH_TABLES + BOILERPLATE_TABLES + LANDING_BATCH_TABLES + DE
 LANDING_TABLES = ["landing_files"]
 AGGREGATE_TABLES = ["entity_aliases", "entity_pairs", "entities", "entity_daily", "entity_trends", "entity_chart",
                     "entity_mention_links"]
-# Written after the aggregates from every table (pipeline/assets/exports.py).
+# Written after the aggregates from every table (pipeline/defs/assets/exports.py).
 EXPORT_ASSETS = ["warehouse_manifest", "corpus_duckdb"]
 
 ingest_batch_job = dg.define_asset_job(

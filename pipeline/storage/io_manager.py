@@ -17,8 +17,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 from upath import UPath
 
-from pipeline import schemas
-from pipeline.warehouse import StagedTable, write_table_file
+from pipeline.storage import schemas
+from pipeline.storage.warehouse import StagedTable, write_table_file
 
 
 def table_schema_metadata(table: str) -> dg.TableSchema:

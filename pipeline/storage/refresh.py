@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline import warehouse
 from pipeline.core.corpus_boilerplate import recurring
+from pipeline.storage import warehouse
 
 
 def _current_boilerplate(warehouse_dir: Path) -> pd.DataFrame:

@@ -19,9 +19,9 @@ import os
 from dataclasses import asdict
 from pathlib import Path
 
-from pipeline.batches import ledger_dir
 from pipeline.core.landing import scan_landing
 from pipeline.settings import Settings
+from pipeline.storage.batches import ledger_dir
 
 # JSON in the ledger dir, not named *.json (those are the batches); dot-files are not fingerprinted
 STAMP_FILE = ".noop-stamp"

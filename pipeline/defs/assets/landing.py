@@ -3,11 +3,11 @@
 import dagster as dg
 import pandas as pd
 
-from pipeline import landing_files as account
-from pipeline.assets.aggregates import AGGREGATE_CONDITION
 from pipeline.core.landing import printable
-from pipeline.io_manager import definition_metadata
-from pipeline.resources import PipelineSettings
+from pipeline.defs.assets.aggregates import AGGREGATE_CONDITION
+from pipeline.defs.resources import PipelineSettings
+from pipeline.storage import landing_files as account
+from pipeline.storage.io_manager import definition_metadata
 
 SHOWN_NAMES = 20
 

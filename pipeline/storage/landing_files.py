@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline import batches, warehouse
 from pipeline.core.landing import LandingScan, LandingTally, display_path, scan_landing
+from pipeline.storage import batches
+from pipeline.storage import warehouse
 
 TABLE = "landing_files"
 PARTIAL = "landing_file_batches"

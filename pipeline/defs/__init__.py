@@ -1,0 +1,1 @@
+"""The Dagster shell: assets by stage, checks, sensors and schedules, jobs, partitions, resources."""

@@ -1,0 +1,1 @@
+"""The corpus generator behind the demo, the tests and the scale benchmarks."""
