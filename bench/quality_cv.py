@@ -76,6 +76,8 @@ def variants():
              replace(D, title="agreement" if D.title != "agreement" else "scored")),
             ("title: agreement, affixes " + ("off" if D.title_affixes else "on"), "title",
              replace(D, title="agreement" if D.title != "agreement" else "scored", title_affixes=not D.title_affixes)),
+            ("title: og/JSON-LD disagreement settled by <h1>" + (" off" if D.title_disagreement else " on"), "title",
+             replace(D, title_disagreement=not D.title_disagreement)),
             ("authors: trafilatura's", "authors", replace(D, authors="trafilatura")),
             ("author organisations beside persons off", "author_organisations",
              replace(D, author_organisations=not D.author_organisations)),
@@ -83,7 +85,7 @@ def variants():
     return out
 
 
-TITLE_FIELDS = ("title", "title_affixes", "title_scoring")
+TITLE_FIELDS = ("title", "title_affixes", "title_scoring", "title_disagreement")
 
 
 def title_grid():
@@ -101,6 +103,7 @@ def title_grid():
         for contained, containing, order, copy_weight in product((0.5, 1.0), (0.0, 0.5), orders, (0.5, 1.0)):
             scoring = TitleScoring(contained, containing, order, copy_weight)
             out.append(replace(D, title="agreement", title_affixes=affixes, title_scoring=scoring))
+    out.append(replace(D, title="scored", title_affixes=False, title_disagreement=True))
     return out
 
 
@@ -227,7 +230,7 @@ def describe(choices) -> str:
     changes = [f"-{r}" for r in sorted(choices.disabled_rules - DEFAULT_CHOICES.disabled_rules)]
     changes += [f"+{r}" for r in sorted(DEFAULT_CHOICES.disabled_rules - choices.disabled_rules)]
     for name in ("link_run_min", "drop_title_heading", "title", "title_affixes", "title_scoring", "authors",
-                 "author_organisations", "date", "classify_pages", "line_breaks", "description_lead"):
+                 "author_organisations", "date", "classify_pages", "line_breaks", "description_lead", "title_disagreement"):
         if getattr(choices, name) != getattr(DEFAULT_CHOICES, name):
             changes.append(f"{name}={_short(getattr(choices, name))}")
     return " ".join(changes) or "defaults"

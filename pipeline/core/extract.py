@@ -73,6 +73,7 @@ class ExtractionChoices:
     classify_pages: bool = True  # non-articles rejected as not_an_article
     line_breaks: str = "sentence"  # a <br> starts a new paragraph: "sentence" after a sentence's end, "all", "keep"
     description_lead: bool = True  # the page's description, shown in its body but missed, as the standfirst
+    title_disagreement: bool = False  # og:title and JSON-LD headline differ: the one the page shows wins
 
 
 DEFAULT_CHOICES = ExtractionChoices()
@@ -199,6 +200,8 @@ def _title_and_body(draft: Draft, choices: ExtractionChoices) -> tuple[str | Non
     else:
         strip = affix_stripper(draft.extracted_title, meta) if choices.title_affixes else strip_site_name
         title = choose_title(draft.extracted_title, meta, draft.keys, strip)
+        if choices.title_disagreement:
+            title = settle_title_disagreement(title, meta, draft.keys, strip)
     title_words = 0
     if choices.drop_title_heading and title:
         titles = [t for t in (title, draft.extracted_title, _clean_text(meta.og_title), *meta.headlines) if t]
@@ -732,6 +735,29 @@ def choose_title(extracted: str | None, meta: PageMetadata, keys: set[str], stri
         if candidate and candidate not in passed_over:
             return strip(candidate, keys)
     return None
+
+
+def settle_title_disagreement(title: str | None, meta: PageMetadata, keys: set[str], strip=strip_site_name) -> str | None:
+    """When og:title and the JSON-LD headline say different things, the one the page shows: the one equal to
+    its first <h1>, else the one its <title> starts with. Only a headline that alone has that support
+    replaces ``title``."""
+    og, ld = _clean_text(meta.og_title), _clean_text(meta.headlines[0] if meta.headlines else None)
+    if not og or not ld:
+        return title
+    og, ld = strip(og, keys), strip(ld, keys)
+    if _normalised(og) == _normalised(ld):
+        return title
+    h1 = _normalised(next((h for h in meta.h1 if h.strip()), ""))
+    page_title = _normalised(_clean_text(meta.html_title) or "")
+
+    def shown(text: str) -> bool:
+        key = _normalised(text)
+        return bool(key) and (key == h1 or (page_title.startswith(key) and bool(h1) is False))
+
+    for candidate, other in ((ld, og), (og, ld)):
+        if shown(candidate) and not shown(other):
+            return candidate
+    return title
 
 
 def vote_title(extracted: str | None, meta: PageMetadata, keys: set[str]) -> str | None:
