@@ -230,7 +230,8 @@ def finish_article(
     ``extra_words``: main-text words kept outside the paragraphs (a title heading moved to Article.title).
     """
     article.paragraphs = [p for p in article.paragraphs if _clean_paragraph(p)]
-    flag_page_rules(article.paragraphs, link_labels, choices.disabled_rules, choices.link_run_min, microdata)
+    flag_page_rules(article.paragraphs, link_labels, choices.disabled_rules, choices.link_run_min, microdata,
+                    tuple(article.authors))
     words = extra_words + main_text_words((p.text for p in article.paragraphs if not p.is_boilerplate), link_labels)
     if words < settings.min_article_words:
         raise Unusable("no_article", f"{words} words of main text outside links, fewer than {settings.min_article_words}")
