@@ -17,7 +17,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import logging
-from dataclasses import replace
+from dataclasses import fields, replace
 from urllib.parse import urlsplit
 
 import quality
@@ -63,6 +63,10 @@ def variants():
     out += [(f"link_run_min={n}", "text", replace(D, link_run_min=n)) for n in (3, 5, 6) if n != D.link_run_min]
     out += [("drop_title_heading off", "text", replace(D, drop_title_heading=not D.drop_title_heading)),
             ("page classifier off", "text", replace(D, classify_pages=not D.classify_pages)),
+            *[(f"line breaks: {mode}", "text", replace(D, line_breaks=mode))
+              for mode in ("sentence", "all", "keep") if mode != D.line_breaks],
+            ("description lead" + (" off" if D.description_lead else " on"), "text",
+             replace(D, description_lead=not D.description_lead)),
             ("title: trafilatura's", "title", replace(D, title="trafilatura")),
             ("title: voted" if D.title != "voted" else "title: scored", "title",
              replace(D, title="voted" if D.title != "voted" else "scored")),
@@ -72,6 +76,8 @@ def variants():
              replace(D, title="agreement" if D.title != "agreement" else "scored")),
             ("title: agreement, affixes " + ("off" if D.title_affixes else "on"), "title",
              replace(D, title="agreement" if D.title != "agreement" else "scored", title_affixes=not D.title_affixes)),
+            ("title: og/JSON-LD disagreement settled by <h1>" + (" off" if D.title_disagreement else " on"), "title",
+             replace(D, title_disagreement=not D.title_disagreement)),
             ("authors: trafilatura's", "authors", replace(D, authors="trafilatura")),
             ("author organisations beside persons off", "author_organisations",
              replace(D, author_organisations=not D.author_organisations)),
@@ -79,7 +85,7 @@ def variants():
     return out
 
 
-TITLE_FIELDS = ("title", "title_affixes", "title_scoring")
+TITLE_FIELDS = ("title", "title_affixes", "title_scoring", "title_disagreement")
 
 
 def title_grid():
@@ -97,6 +103,7 @@ def title_grid():
         for contained, containing, order, copy_weight in product((0.5, 1.0), (0.0, 0.5), orders, (0.5, 1.0)):
             scoring = TitleScoring(contained, containing, order, copy_weight)
             out.append(replace(D, title="agreement", title_affixes=affixes, title_scoring=scoring))
+    out.append(replace(D, title="scored", title_affixes=False, title_disagreement=True))
     return out
 
 
@@ -189,9 +196,8 @@ def fit(run: SetRun, train: set[int]):
         if label.startswith("rule:"):
             fitted = replace(fitted, disabled_rules=fitted.disabled_rules ^ (choices.disabled_rules ^ DEFAULT_CHOICES.disabled_rules))
         else:
-            field = {"title": "title", "authors": "authors", "author_organisations": "author_organisations",
-                     "date": "date"}.get(kind) or ("drop_title_heading" if "title_heading" in label else "classify_pages")
-            fitted = replace(fitted, **{field: getattr(choices, field)})
+            changed = [f.name for f in fields(choices) if getattr(choices, f.name) != getattr(DEFAULT_CHOICES, f.name)]
+            fitted = replace(fitted, **{name: getattr(choices, name) for name in changed})
     best = (base[PRIMARY], base["recall"], DEFAULT_CHOICES.link_run_min)
     for f1, recall, n in link_runs:
         if f1 > best[0] + 1e-12 and recall >= base["recall"] - RECALL_TOLERANCE:
@@ -224,7 +230,7 @@ def describe(choices) -> str:
     changes = [f"-{r}" for r in sorted(choices.disabled_rules - DEFAULT_CHOICES.disabled_rules)]
     changes += [f"+{r}" for r in sorted(DEFAULT_CHOICES.disabled_rules - choices.disabled_rules)]
     for name in ("link_run_min", "drop_title_heading", "title", "title_affixes", "title_scoring", "authors",
-                 "author_organisations", "date", "classify_pages"):
+                 "author_organisations", "date", "classify_pages", "line_breaks", "description_lead", "title_disagreement"):
         if getattr(choices, name) != getattr(DEFAULT_CHOICES, name):
             changes.append(f"{name}={_short(getattr(choices, name))}")
     return " ".join(changes) or "defaults"

@@ -178,7 +178,8 @@ def _flag(paragraph: Paragraph, rule: str, disabled: frozenset[str] = frozenset(
 
 
 # Page-level rules that run after the line rules (flag_paywall_blocks, flag_repeats_within_document, flag_link_runs).
-STRUCTURAL_RULES = ("paywall_block", "repeat_in_document", "link_run", "url_or_timestamp", "microdata", "link_dense_run")
+STRUCTURAL_RULES = ("paywall_block", "repeat_in_document", "link_run", "url_or_timestamp", "microdata", "link_dense_run",
+                    "byline")
 PAGE_RULES = tuple(rule.name for rule in LINE_RULES) + STRUCTURAL_RULES
 
 # Rules neutralised because cross-validation across sites showed a held-out recall cost (bench/quality.py;
@@ -331,11 +332,13 @@ PAYWALL_BLOCK_MAX_WORDS = 60
 
 def flag_page_rules(paragraphs: list[Paragraph], link_labels: frozenset[str] = frozenset(),
                     disabled: frozenset[str] = NEUTRALISED_RULES, link_run_min: int = LINK_RUN_MIN,
-                    microdata_texts: frozenset[str] = frozenset()) -> None:
+                    microdata_texts: frozenset[str] = frozenset(), authors: tuple[str, ...] = ()) -> None:
     """Every page-level rule in order (line rules, structural lines, paywall blocks, in-document repeats, link
-    runs); a rule in ``disabled`` drops nothing (line and structural rules and repeats still name what they match)."""
+    runs); a rule in ``disabled`` drops nothing (line and structural rules and repeats still name what they match).
+    ``authors``: the names the article is credited to (for ``byline``)."""
     flag_line_rules(paragraphs, disabled)
     flag_structural_lines(paragraphs, microdata_texts, disabled)
+    flag_bylines(paragraphs, authors, disabled)
     if "paywall_block" not in disabled:
         flag_paywall_blocks(paragraphs)
     flag_repeats_within_document(paragraphs, disabled)
@@ -369,6 +372,30 @@ def flag_structural_lines(paragraphs: list[Paragraph], microdata_texts: frozense
             _flag(paragraph, "url_or_timestamp", disabled)
         elif microdata_texts and _repeat_key(text) in microdata_texts:
             _flag(paragraph, "microdata", disabled)
+
+
+BYLINE_MAX_WORDS = 8
+
+
+def flag_bylines(paragraphs: list[Paragraph], authors: tuple[str, ...] | list[str],
+                 disabled: frozenset[str] = frozenset()) -> None:
+    """The byline rendered as text (``byline``): a short paragraph at least half of whose words are the full
+    names (two words or more) of the people or organisation the article is credited to ("Von Jane Doe,
+    Frankfurt", "By Jane Doe and John Roe"); the names are kept in ``authors``."""
+    names = [f" {key} " for key in (_repeat_key(a) for a in authors) if key.count(" ") >= 1]
+    if not names:
+        return
+    for paragraph in paragraphs:
+        if paragraph.is_boilerplate or paragraph.kind == "heading":
+            continue
+        key = _repeat_key(paragraph.text)
+        words = key.count(" ") + 1 if key else 0
+        if not words or words > BYLINE_MAX_WORDS:
+            continue
+        padded = f" {key} "
+        named = sum(name.count(" ") - 1 for name in names if name in padded)
+        if 2 * named >= words:
+            _flag(paragraph, "byline", disabled)
 
 
 LINK_DENSE_SHARE = 0.8  # share of a paragraph's words inside one link label

@@ -24,7 +24,7 @@ from trafilatura.xml import delete_element, xmltotxt
 
 from pipeline.core.boilerplate import LINK_RUN_MIN, NEUTRALISED_RULES, flag_page_rules
 from pipeline.core.models import Article, Paragraph, Unusable
-from pipeline.core.page_type import PageSignals, add_text_signals, classify_page, is_feed, tree_signals, word_count
+from pipeline.core.page_type import _CJK, PageSignals, add_text_signals, classify_page, is_feed, tree_signals, word_count
 from pipeline.settings import Settings
 
 # Module-level defaults for choices not (yet) in Settings; see README "Extraction settings".
@@ -71,6 +71,9 @@ class ExtractionChoices:
     author_organisations: bool = True  # organisations credited as authors kept beside persons
     date: str = "declared"  # "declared": structured data beside htmldate; "htmldate": htmldate alone
     classify_pages: bool = True  # non-articles rejected as not_an_article
+    line_breaks: str = "sentence"  # a <br> starts a new paragraph: "sentence" after a sentence's end, "all", "keep"
+    description_lead: bool = True  # the page's description, shown in its body but missed, as the standfirst
+    title_disagreement: bool = False  # og:title and JSON-LD headline differ: the one the page shows wins
 
 
 DEFAULT_CHOICES = ExtractionChoices()
@@ -92,6 +95,7 @@ class Draft:
     signals: PageSignals
     standfirsts: list[str]
     microdata_texts: frozenset[str] = frozenset()
+    visible_description: str | None = None  # meta description that is the whole text of an element in the body
 
 
 def extract_article(html: str, url: str | None, settings: Settings,
@@ -143,6 +147,7 @@ def draft_article(html: str, url: str | None, settings: Settings) -> Draft:
         signals=signals,
         standfirsts=standfirst_candidates(tree),
         microdata_texts=microdata_texts(tree),
+        visible_description=visible_description(tree, meta.description),
     )
 
 
@@ -150,6 +155,10 @@ def article_from_draft(draft: Draft, settings: Settings, choices: ExtractionChoi
     """Apply the tuned choices to a draft: metadata, title heading, page type, boilerplate flags."""
     meta, keys = draft.meta, draft.keys
     title, paragraphs, title_words = _title_and_body(draft, choices)
+    if choices.line_breaks != "keep":
+        paragraphs = split_line_breaks(paragraphs, choices.line_breaks == "sentence")
+    if choices.description_lead:
+        paragraphs = add_description_lead(paragraphs, draft.visible_description, title)
     if choices.date == "htmldate":
         published, date_source = parse_date(draft.extracted_date), "htmldate"
     else:
@@ -191,6 +200,8 @@ def _title_and_body(draft: Draft, choices: ExtractionChoices) -> tuple[str | Non
     else:
         strip = affix_stripper(draft.extracted_title, meta) if choices.title_affixes else strip_site_name
         title = choose_title(draft.extracted_title, meta, draft.keys, strip)
+        if choices.title_disagreement:
+            title = settle_title_disagreement(title, meta, draft.keys, strip)
     title_words = 0
     if choices.drop_title_heading and title:
         titles = [t for t in (title, draft.extracted_title, _clean_text(meta.og_title), *meta.headlines) if t]
@@ -219,7 +230,8 @@ def finish_article(
     ``extra_words``: main-text words kept outside the paragraphs (a title heading moved to Article.title).
     """
     article.paragraphs = [p for p in article.paragraphs if _clean_paragraph(p)]
-    flag_page_rules(article.paragraphs, link_labels, choices.disabled_rules, choices.link_run_min, microdata)
+    flag_page_rules(article.paragraphs, link_labels, choices.disabled_rules, choices.link_run_min, microdata,
+                    tuple(article.authors))
     words = extra_words + main_text_words((p.text for p in article.paragraphs if not p.is_boilerplate), link_labels)
     if words < settings.min_article_words:
         raise Unusable("no_article", f"{words} words of main text outside links, fewer than {settings.min_article_words}")
@@ -234,6 +246,59 @@ def clean_paragraph_text(text: str) -> str:
     """No leading, trailing or repeated layout whitespace; a line break the text really has stays one "\n"."""
     lines = (" ".join(line.split()) for line in text.splitlines())
     return "\n".join(line for line in lines if line)
+
+
+# A line that ends a sentence: terminal punctuation of any script, then closing quotes or brackets.
+_SENTENCE_END = re.compile(r"[.!?…。！？؟।][\"'”’»«)\]]*\s*$")
+
+
+def split_line_breaks(paragraphs: list[Paragraph], after_sentence_end: bool = True) -> list[Paragraph]:
+    """A paragraph whose line break (<br>) follows the end of a sentence is two paragraphs (a page that
+    separates paragraphs with <br> instead of <p>); with ``after_sentence_end`` False every line break splits.
+    Headings, list items and table rows keep their lines."""
+    out: list[Paragraph] = []
+    for paragraph in paragraphs:
+        if "\n" not in paragraph.text or paragraph.kind not in ("paragraph", "quote", "standfirst"):
+            out.append(paragraph)
+            continue
+        lines = [line for line in paragraph.text.split("\n") if line.strip()]
+        pieces = [lines[0]] if lines else []
+        for line in lines[1:]:
+            if not after_sentence_end or _SENTENCE_END.search(pieces[-1]):
+                pieces.append(line)
+            else:
+                pieces[-1] += "\n" + line
+        out.extend(replace(paragraph, text=piece, kind=paragraph.kind if i == 0 or paragraph.kind == "quote"
+                           else "paragraph") for i, piece in enumerate(pieces))
+    return out
+
+
+DESCRIPTION_LEAD_MIN_WORDS = STANDFIRST_MIN_WORDS = 8
+_OUTSIDE_ARTICLE = {"nav", "footer", "aside", "form", "script", "style", "noscript", "template"}
+
+
+def visible_description(tree, description: str | None) -> str | None:
+    """The page's meta description when it is also the whole text of an element in the body (outside
+    navigation, header, footer and asides): the lead the page shows under its headline."""
+    text = " ".join((description or "").split())
+    if word_count(text) < DESCRIPTION_LEAD_MIN_WORDS:
+        return None
+    for element in tree.iter("p", "div", "span", "h2", "h3", "section", "strong", "b"):
+        if " ".join(element.text_content().split()) != text:
+            continue
+        if not any(a.tag in _OUTSIDE_ARTICLE for a in element.iterancestors()):
+            return text
+    return None
+
+
+def add_description_lead(paragraphs: list[Paragraph], lead: str | None, title: str | None) -> list[Paragraph]:
+    """The visible description as the first paragraph (kind standfirst), unless the text already holds it."""
+    if not lead:
+        return paragraphs
+    key = _normalised(lead)
+    if key == _normalised(title or "") or any(key in _normalised(p.text) for p in paragraphs):
+        return paragraphs
+    return [Paragraph(lead, kind="standfirst")] + paragraphs
 
 
 def _clean_paragraph(paragraph: Paragraph) -> bool:
@@ -334,9 +399,31 @@ def _lead_text(element, out: list[Paragraph], kind: str | None) -> None:
         out.append(Paragraph(" ".join(text.split()), kind=kind or "paragraph"))
 
 
+# A newline of the page's source layout (not a <br>, which trafilatura keeps as <lb/>): a space, or nothing
+# between two CJK characters (as browsers render it).
+_LAYOUT_NEWLINE = re.compile(r"[ \t\r\f\v\u3000]*\n\s*")
+_CJK_NEWLINE = re.compile(rf"(?<=[{_CJK}])[ \t\r\f\v\u3000]*\n\s*(?=[{_CJK}])")
+
+
+def _collapse_layout_newlines(block) -> None:
+    """Newlines around inline elements (a link, an emphasis) are the source's layout; a block without inline
+    elements keeps its newlines (trafilatura's fallback extraction joins whole blocks with them)."""
+    if len(block) == 0:
+        return
+    for node in block.iter():
+        if node.tag in ("code", "lb") or any(a.tag == "code" for a in node.iterancestors()):
+            continue
+        for attribute in ("text", "tail") if node is not block else ("text",):
+            value = getattr(node, attribute)
+            if value and "\n" in value:
+                setattr(node, attribute, _LAYOUT_NEWLINE.sub(" ", _CJK_NEWLINE.sub("", value)))
+
+
 def _render(element) -> str:
-    """trafilatura's plain-text rendering of one block, without the text that follows it."""
+    """trafilatura's plain-text rendering of one block, without the text that follows it; the source's
+    layout newlines collapsed, so a "\n" left in the text is a line break the page has (<br>)."""
     tail, element.tail = element.tail, None
+    _collapse_layout_newlines(element)
     try:
         return xmltotxt(element, include_formatting=False).strip()
     finally:
@@ -393,7 +480,6 @@ def _without_title_heading(paragraphs: list[Paragraph], titles: list[str]) -> li
 
 # --- standfirst -------------------------------------------------------------
 
-STANDFIRST_MIN_WORDS = 8
 # class names that mark a lead/standfirst/summary paragraph; matched as whole words of the class attribute
 _STANDFIRST_CLASS = re.compile(
     r"(?:^|[\s_-])(standfirst|lead|leadtext|lede|intro|summary|teaser|dek|deck|subtitle|sub-?headline|article-?summary|excerpt|kicker-?text)(?:$|[\s_-])",
@@ -650,6 +736,29 @@ def choose_title(extracted: str | None, meta: PageMetadata, keys: set[str], stri
         if candidate and candidate not in passed_over:
             return strip(candidate, keys)
     return None
+
+
+def settle_title_disagreement(title: str | None, meta: PageMetadata, keys: set[str], strip=strip_site_name) -> str | None:
+    """When og:title and the JSON-LD headline say different things, the one the page shows: the one equal to
+    its first <h1>, else the one its <title> starts with. Only a headline that alone has that support
+    replaces ``title``."""
+    og, ld = _clean_text(meta.og_title), _clean_text(meta.headlines[0] if meta.headlines else None)
+    if not og or not ld:
+        return title
+    og, ld = strip(og, keys), strip(ld, keys)
+    if _normalised(og) == _normalised(ld):
+        return title
+    h1 = _normalised(next((h for h in meta.h1 if h.strip()), ""))
+    page_title = _normalised(_clean_text(meta.html_title) or "")
+
+    def shown(text: str) -> bool:
+        key = _normalised(text)
+        return bool(key) and (key == h1 or (page_title.startswith(key) and bool(h1) is False))
+
+    for candidate, other in ((ld, og), (og, ld)):
+        if shown(candidate) and not shown(other):
+            return candidate
+    return title
 
 
 def vote_title(extracted: str | None, meta: PageMetadata, keys: set[str]) -> str | None:

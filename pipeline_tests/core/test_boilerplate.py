@@ -223,3 +223,17 @@ def test_runs_of_teasers_are_flagged_but_a_paragraph_with_a_link_is_not():
     two = [Paragraph("Council approves the coast road lane 12 March"), Paragraph("Body text here, quite long.")]
     flag_link_dense_runs(two, labels)
     assert not any(p.is_boilerplate for p in two)
+
+
+def test_byline_rendered_as_text_is_flagged():
+    from pipeline.core.boilerplate import flag_page_rules
+
+    paragraphs = [Paragraph("Von Jane Doe, Frankfurt"), Paragraph("By Jane Doe and John Roe"),
+                  Paragraph("Jane Doe said the harbour board met on Tuesday."), Paragraph("Jane Doe", kind="heading"),
+                  Paragraph("Pamela Wilsonbigbrand system")]
+    flag_page_rules(paragraphs, authors=("Jane Doe", "John Roe", "Pamela Wilson"))
+    assert [p.boilerplate_rule for p in paragraphs] == ["byline", "byline", None, None, None]
+    assert [p.is_boilerplate for p in paragraphs[:2]] == [True, True]
+    untouched = [Paragraph("Von Jane Doe, Frankfurt")]
+    flag_page_rules(untouched, authors=("Doe",))  # a one-word name is too weak a signal
+    assert untouched[0].boilerplate_rule is None

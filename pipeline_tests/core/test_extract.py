@@ -428,3 +428,76 @@ def test_a_date_alone_is_never_moved_to_another_day(value):
 def test_an_agency_credited_beside_a_person_is_kept():
     head = "<meta name='author' content='Marie Dupont et AFP'>"
     assert extract_article(_page(head), None, Settings()).authors == ["Marie Dupont", "AFP"]
+
+
+# --- line breaks, the page's lead, title disagreement ---------------------------
+
+BR_PARAGRAPHS = (
+    "<p>The harbour board met on Tuesday and agreed the plan for the new access lane after a long consultation."
+    "<br>Residents near the quay have been told to expect more lorry traffic while the lane is built.<br>"
+    "Work starts in April and should take about six months, the board said in its statement.</p>"
+    "<p>The board also said the cost of the lane would be shared with the county council and"
+    "<br>the port operator, which will pay for the lighting.</p>"
+)
+
+
+def test_a_line_break_after_a_sentence_starts_a_paragraph():
+    article = extract_article(_page("<title>Harbour plan</title>", BR_PARAGRAPHS + BODY), None, Settings())
+    texts = [p.text for p in article.paragraphs]
+    assert texts[0].startswith("The harbour board met") and texts[0].endswith("long consultation.")
+    assert texts[1].startswith("Residents near the quay") and texts[2].startswith("Work starts in April")
+    # a break inside a sentence is not a paragraph boundary: it stays one line break
+    assert "shared with the county council and\nthe port operator" in texts[3]
+    kept = extract_article(_page("<title>Harbour plan</title>", BR_PARAGRAPHS + BODY), None, Settings(),
+                           ExtractionChoices(line_breaks="keep"))
+    assert kept.paragraphs[0].text.count("\n") == 2
+
+
+def test_split_line_breaks_keeps_headings_and_list_items():
+    from pipeline.core.models import Paragraph
+
+    paragraphs = [Paragraph("One.\nTwo.", kind="heading"), Paragraph("A.\nB.", kind="list_item"),
+                  Paragraph("Lead one.\nLead two.", kind="standfirst"), Paragraph("Ends here.\nNext one.")]
+    split = extract.split_line_breaks(paragraphs)
+    assert [(p.text, p.kind) for p in split] == [
+        ("One.\nTwo.", "heading"), ("A.\nB.", "list_item"), ("Lead one.", "standfirst"), ("Lead two.", "paragraph"),
+        ("Ends here.", "paragraph"), ("Next one.", "paragraph")]
+    assert [p.text for p in extract.split_line_breaks([Paragraph("no end\nhere.")], after_sentence_end=False)] \
+        == ["no end", "here."]
+
+
+def test_layout_newlines_around_links_are_spaces():
+    body = ("<p>Viele Fans haben sich bereits den Tag angestrichen, vielmehr das Startdatum für\n<a href='/x'>den "
+            "alljährlichen Tag</a> der Sets, der\n<b>wichtigste Termin</b> im Jahr mit einer Reihe von Angeboten.</p>")
+    article = extract_article(_page("<title>Tag</title>", body + BODY), None, Settings())
+    assert article.paragraphs[0].text.startswith("Viele Fans")
+    assert "\n" not in article.paragraphs[0].text
+    assert "Startdatum für den alljährlichen Tag der Sets, der wichtigste Termin" in article.paragraphs[0].text
+
+
+def test_the_description_the_page_shows_becomes_the_standfirst():
+    from lxml import html as lxml_html
+
+    lead = "Four new cranes arrive in Eastport this week, ending a two-year gap for the harbour."
+    page = (f"<html><head><meta name='description' content='{lead}'></head><body><article><h1>Cranes</h1>"
+            f"<div class='x'><span>{lead}</span></div>{BODY}</article><footer><p>{lead}</p></footer></body></html>")
+    tree = lxml_html.fromstring(page)
+    assert extract.visible_description(tree, lead) == lead
+    assert extract.visible_description(tree, "Not on the page at all, in any element of its body text.") is None
+    hidden = page.replace(f"<div class='x'><span>{lead}</span></div>", "")
+    assert extract.visible_description(lxml_html.fromstring(hidden), lead) is None  # only in the footer
+    from pipeline.core.models import Paragraph
+
+    body = [Paragraph("The first paragraph of the story.")]
+    added = extract.add_description_lead(body, lead, "Cranes")
+    assert (added[0].text, added[0].kind) == (lead, "standfirst") and added[1:] == body
+    assert extract.add_description_lead([Paragraph(lead + " More.")], lead, "Cranes")[0].text == lead + " More."
+    assert extract.add_description_lead(body, lead, lead) == body  # the title is not a lead
+
+
+def test_title_disagreement_prefers_the_headline_the_page_shows():
+    meta = extract.PageMetadata(og_title="Short social title", headlines=["The headline shown on the page"],
+                                h1=["The headline shown on the page"], html_title="The headline shown on the page | Ledger")
+    assert extract.settle_title_disagreement("Short social title", meta, set()) == "The headline shown on the page"
+    agree = extract.PageMetadata(og_title="Same", headlines=["Same"], h1=["Other"])
+    assert extract.settle_title_disagreement("Same", agree, set()) == "Same"
