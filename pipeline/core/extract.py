@@ -22,6 +22,7 @@ from lxml.etree import Element
 from trafilatura.utils import load_html
 from trafilatura.xml import delete_element, xmltotxt
 
+from pipeline.core import ensemble as ensemble_module
 from pipeline.core.boilerplate import LINK_RUN_MIN, NEUTRALISED_RULES, flag_page_rules
 from pipeline.core.models import Article, Paragraph, Unusable
 from pipeline.core.page_type import PageSignals, add_text_signals, classify_page, is_feed, tree_signals, word_count
@@ -71,6 +72,7 @@ class ExtractionChoices:
     author_organisations: bool = True  # organisations credited as authors kept beside persons
     date: str = "declared"  # "declared": structured data beside htmldate; "htmldate": htmldate alone
     classify_pages: bool = True  # non-articles rejected as not_an_article
+    ensemble: "ensemble_module.EnsembleChoice | None" = None  # other extractors' paragraphs combined (core/ensemble.py)
 
 
 DEFAULT_CHOICES = ExtractionChoices()
@@ -92,6 +94,7 @@ class Draft:
     signals: PageSignals
     standfirsts: list[str]
     microdata_texts: frozenset[str] = frozenset()
+    alternatives: "ensemble_module.Alternatives | None" = None  # other extractors' output, computed on first use
 
 
 def extract_article(html: str, url: str | None, settings: Settings,
@@ -143,6 +146,7 @@ def draft_article(html: str, url: str | None, settings: Settings) -> Draft:
         signals=signals,
         standfirsts=standfirst_candidates(tree),
         microdata_texts=microdata_texts(tree),
+        alternatives=ensemble_module.Alternatives(html, captions=tuple(caption_texts)),
     )
 
 
@@ -173,6 +177,9 @@ def article_from_draft(draft: Draft, settings: Settings, choices: ExtractionChoi
         page_type, evidence = classify_page(draft_signals(draft, paragraphs))
         if page_type != "article":
             raise Unusable("not_an_article", f"{page_type}: {evidence}")
+    choice = ensemble_module.choice_for(settings.extraction_ensemble, choices.ensemble)
+    if choice is not None and draft.alternatives is not None:
+        article.paragraphs = ensemble_module.combine(article.paragraphs, draft.alternatives, choice, (title or "",))
     finish_article(article, settings, draft.link_labels, title_words, choices, draft.microdata_texts)
     return article
 
