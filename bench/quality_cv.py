@@ -311,21 +311,25 @@ def main_cv(names: list[str]) -> None:
 # --- the extractor ensemble (pipeline/core/ensemble.py): fixed configurations and one fitted per fold ----------
 
 def ensemble_variants():
-    """(label, choices) of the ensemble configurations the folds choose among (the defaults' other choices kept)."""
+    """(label, choices) of the ensemble configurations the folds choose among (the defaults' other choices kept);
+    "gated, vote 4 of 4, min 15 words" is EnsembleChoice(mode="gated"), what NEWS_EXTRACTION_ENSEMBLE=gated runs."""
     from pipeline.core.ensemble import EnsembleChoice
     from pipeline.core.extract import DEFAULT_CHOICES as D
 
-    grid = [("vote 4 of 4", EnsembleChoice(votes=4)), ("vote 3 of 4", EnsembleChoice(votes=3)),
-            ("vote 2 of 4", EnsembleChoice(votes=2)),
+    grid = [("vote 4 of 4", EnsembleChoice(votes=4, min_words=8)), ("vote 3 of 4", EnsembleChoice(votes=3, min_words=8)),
+            ("vote 2 of 4", EnsembleChoice(votes=2, min_words=8)),
             ("vote 3 of 4, min 15 words", EnsembleChoice(votes=3, min_words=15)),
             ("vote 4 of 4, min 15 words", EnsembleChoice(votes=4, min_words=15)),
-            ("vote 3 of 4, interior only", EnsembleChoice(votes=3, interior=True)),
+            ("vote 3 of 4, interior only", EnsembleChoice(votes=3, interior=True, min_words=8)),
             ("vote 3 of 4, min 15, interior", EnsembleChoice(votes=3, min_words=15, interior=True)),
-            ("vote 3 of 4, captions too", EnsembleChoice(votes=3, skip_captions=False)),
-            ("vote 3 of 4 + flag unsupported", EnsembleChoice(votes=3, flag_unsupported=True)),
+            ("vote 3 of 4, captions too", EnsembleChoice(votes=3, skip_captions=False, min_words=8)),
+            ("vote 3 of 4 + flag unsupported", EnsembleChoice(votes=3, flag_unsupported=True, min_words=8)),
             ("flag unsupported only", EnsembleChoice(add=False, flag_unsupported=True)),
-            ("gated, vote 3 of 4", EnsembleChoice(mode="gated", votes=3)),
-            ("gated, vote 2 of 4", EnsembleChoice(mode="gated", votes=2))]
+            ("gated, vote 3 of 4", EnsembleChoice(mode="gated", votes=3, min_words=8)),
+            ("gated, vote 2 of 4", EnsembleChoice(mode="gated", votes=2, min_words=8)),
+            ("gated, vote 4 of 4, min 15 words", EnsembleChoice(mode="gated", votes=4, min_words=15)),
+            ("gated 100 words, vote 4 of 4, min 15", EnsembleChoice(mode="gated", votes=4, min_words=15, gate_words=100)),
+            ("gated, vote 3 of 4, min 15 words", EnsembleChoice(mode="gated", votes=3, min_words=15))]
     return [(label, replace(D, ensemble=choice)) for label, choice in grid]
 
 
@@ -371,8 +375,8 @@ def cross_validate_ensemble(run: SetRun) -> dict:
 
 def report_ensemble(name: str, run: SetRun, result: dict) -> None:
     print(f"\n-- {name}: extractor ensemble, held-out folds (F1, recall): dev / fold mean / worst fold; "
-          f"folds below plain on F1, on recall --")
-    print(f"{'configuration':<34} {'dev':>13} {'fold mean':>13} {'worst fold':>13}  below plain")
+          f"folds below plain on F1, on recall; folds below the defaults on F1, on recall --")
+    print(f"{'configuration':<38} {'dev':>13} {'fold mean':>13} {'worst fold':>13}  below plain / below defaults")
     for system in result["systems"]:
         rows = result["folds"]
         mean = {c: sum(r[system][c] for r in rows) / len(rows) for c in ("f1", "recall")}
@@ -381,8 +385,11 @@ def report_ensemble(name: str, run: SetRun, result: dict) -> None:
         dev_cell = f"{dev['f1']:.3f} ({dev['recall']:.3f})" if dev else f"{'-':>13}"
         below = [r_i for r_i, r in enumerate(rows) if r[system]["f1"] < r["plain"]["f1"] - 1e-12]
         below_recall = [r_i for r_i, r in enumerate(rows) if r[system]["recall"] < r["plain"]["recall"] - 1e-12]
-        print(f"{system:<34} {dev_cell:>13} {mean['f1']:.3f} ({mean['recall']:.3f}) "
-              f"{worst['f1']:.3f} ({worst['recall']:.3f})  {below or '-'} {below_recall or '-'}")
+        lost = [r_i for r_i, r in enumerate(rows) if r[system]["f1"] < r["defaults"]["f1"] - 1e-12]
+        lost_recall = [r_i for r_i, r in enumerate(rows) if r[system]["recall"] < r["defaults"]["recall"] - 1e-12]
+        print(f"{system:<38} {dev_cell:>13} {mean['f1']:.3f} ({mean['recall']:.3f}) "
+              f"{worst['f1']:.3f} ({worst['recall']:.3f})  {below or '-'} {below_recall or '-'} / "
+              f"{lost or '-'} {lost_recall or '-'}")
     print(f"fitted per fold: {[r['fitted_label'] for r in result['folds']]}; on all folds: {result['fitted_all']}")
     if result["failed"]:
         print(f"extractor failures (it abstained): {result['failed']}")

@@ -37,13 +37,15 @@ for _name in ("readability.readability", "boilerpy3"):
 
 @dataclass(frozen=True)
 class EnsembleChoice:
-    """One configuration of the combination (``ExtractionChoices.ensemble``)."""
+    """One configuration of the combination (``ExtractionChoices.ensemble``). The defaults are the configuration
+    the cross-validated folds support best on all three dev sets (bench/quality_cv.py, README "Several
+    extractors combined")."""
 
     mode: str = "vote"  # "vote": every page; "gated": only where resiliparse shows text we lack
     voters: tuple[str, ...] = VOTERS
-    votes: int = 3  # voters that must hold a paragraph for it to be added
+    votes: int = 4  # voters that must hold a paragraph for it to be added
     coverage: float = 0.5  # share of a paragraph's word trigrams another text must hold to "cover" it
-    min_words: int = 8  # shorter paragraphs are never added (headlines, bylines, buttons)
+    min_words: int = 15  # shorter paragraphs are never added (headlines, captions, bylines, buttons)
     add: bool = True
     interior: bool = False  # add only between two of our paragraphs (never before the first or after the last)
     skip_captions: bool = True  # never add a text the page marks as a figure caption
