@@ -133,3 +133,11 @@ def test_gated_mode_asks_the_voters_only_when_resiliparse_shows_text_we_lack(dra
         paragraphs = article_from_draft(draft, Settings()).paragraphs
         combine(paragraphs, alternatives, EnsembleChoice(mode="gated", gate_words=10**9))
         assert set(alternatives.found) == {"resiliparse"}, key
+
+
+def test_runs_launched_through_dagster_honour_the_setting(tmp_path):
+    from pipeline.resources import PipelineSettings
+
+    settings = Settings(landing_dir=tmp_path / "landing", warehouse_dir=tmp_path / "warehouse", extraction_ensemble="gated")
+    assert PipelineSettings.from_settings(settings).settings().extraction_ensemble == "gated"
+    assert PipelineSettings.from_settings(Settings()).settings().extraction_ensemble == ""
