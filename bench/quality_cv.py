@@ -311,3 +311,91 @@ def main_cv(names: list[str]) -> None:
         run = SetRun(name)
         report(name, run, cross_validate(run))
         report_ablations(name, run)
+        report_ensemble(name, run, cross_validate_ensemble(run))
+
+
+# --- the extractor ensemble (pipeline/core/ensemble.py): fixed configurations and one fitted per fold ----------
+
+def ensemble_variants():
+    """(label, choices) of the ensemble configurations the folds choose among (the defaults' other choices kept);
+    "gated, vote 4 of 4, min 15 words" is EnsembleChoice(mode="gated"), what NEWS_EXTRACTION_ENSEMBLE=gated runs."""
+    from pipeline.core.ensemble import EnsembleChoice
+    from pipeline.core.extract import DEFAULT_CHOICES as D
+
+    grid = [("vote 4 of 4", EnsembleChoice(votes=4, min_words=8)), ("vote 3 of 4", EnsembleChoice(votes=3, min_words=8)),
+            ("vote 2 of 4", EnsembleChoice(votes=2, min_words=8)),
+            ("vote 3 of 4, min 15 words", EnsembleChoice(votes=3, min_words=15)),
+            ("vote 4 of 4, min 15 words", EnsembleChoice(votes=4, min_words=15)),
+            ("vote 3 of 4, interior only", EnsembleChoice(votes=3, interior=True, min_words=8)),
+            ("vote 3 of 4, min 15, interior", EnsembleChoice(votes=3, min_words=15, interior=True)),
+            ("vote 3 of 4, captions too", EnsembleChoice(votes=3, skip_captions=False, min_words=8)),
+            ("vote 3 of 4 + flag unsupported", EnsembleChoice(votes=3, flag_unsupported=True, min_words=8)),
+            ("flag unsupported only", EnsembleChoice(add=False, flag_unsupported=True)),
+            ("gated, vote 3 of 4", EnsembleChoice(mode="gated", votes=3, min_words=8)),
+            ("gated, vote 2 of 4", EnsembleChoice(mode="gated", votes=2, min_words=8)),
+            ("gated, vote 4 of 4, min 15 words", EnsembleChoice(mode="gated", votes=4, min_words=15)),
+            ("gated 100 words, vote 4 of 4, min 15", EnsembleChoice(mode="gated", votes=4, min_words=15, gate_words=100)),
+            ("gated, vote 3 of 4, min 15 words", EnsembleChoice(mode="gated", votes=3, min_words=15))]
+    return [(label, replace(D, ensemble=choice)) for label, choice in grid]
+
+
+def fit_ensemble(run: SetRun, train: set[int], base_choices):
+    """The ensemble configuration with the best training F1 that costs no training recall; else base_choices."""
+    base = run.scores(run.page_components(base_choices), train)
+    best, best_f1 = base_choices, base[PRIMARY]
+    for _, choices in ensemble_variants():
+        choices = replace(base_choices, ensemble=choices.ensemble)
+        other = run.scores(run.page_components(choices), train)
+        if other[PRIMARY] > best_f1 + 1e-12 and other["recall"] >= base["recall"] - RECALL_TOLERANCE:
+            best, best_f1 = choices, other[PRIMARY]
+    return best
+
+
+def cross_validate_ensemble(run: SetRun) -> dict:
+    """Per held-out fold: defaults (ensemble as DEFAULT_CHOICES has it), each fixed configuration, the one
+    fitted on the other folds, plain trafilatura."""
+    from pipeline.core.extract import DEFAULT_CHOICES
+
+    folds = sorted(set(run.folds))
+    systems = {"plain": run.plain, "defaults": run.page_components(DEFAULT_CHOICES)}
+    labels = {}
+    for label, choices in ensemble_variants():
+        systems[label] = run.page_components(choices)
+        labels[choices.ensemble] = label
+    rows = []
+    for fold in folds:
+        fitted = fit_ensemble(run, set(folds) - {fold}, DEFAULT_CHOICES)
+        row = {name: run.scores(per_page, {fold}) for name, per_page in systems.items()}
+        row["fitted"] = run.scores(run.page_components(fitted), {fold})
+        row["fitted_label"] = labels.get(fitted.ensemble, "off")
+        rows.append(row)
+    dev = {name: run.scores(per_page, set(folds)) for name, per_page in systems.items()}
+    failed = {}
+    for draft in run.drafts:
+        for extractor in (draft.alternatives.failed if draft is not None and draft.alternatives else {}):
+            failed[extractor] = failed.get(extractor, 0) + 1
+    return {"dev": dev, "folds": rows, "systems": ["defaults", *labels.values(), "fitted", "plain"],
+            "fitted_all": labels.get(fit_ensemble(run, set(folds), DEFAULT_CHOICES).ensemble, "off"),
+            "failed": failed}
+
+
+def report_ensemble(name: str, run: SetRun, result: dict) -> None:
+    print(f"\n-- {name}: extractor ensemble, held-out folds (F1, recall): dev / fold mean / worst fold; "
+          f"folds below plain on F1, on recall; folds below the defaults on F1, on recall --")
+    print(f"{'configuration':<38} {'dev':>13} {'fold mean':>13} {'worst fold':>13}  below plain / below defaults")
+    for system in result["systems"]:
+        rows = result["folds"]
+        mean = {c: sum(r[system][c] for r in rows) / len(rows) for c in ("f1", "recall")}
+        worst = {c: min(r[system][c] for r in rows) for c in ("f1", "recall")}
+        dev = result["dev"].get(system)
+        dev_cell = f"{dev['f1']:.3f} ({dev['recall']:.3f})" if dev else f"{'-':>13}"
+        below = [r_i for r_i, r in enumerate(rows) if r[system]["f1"] < r["plain"]["f1"] - 1e-12]
+        below_recall = [r_i for r_i, r in enumerate(rows) if r[system]["recall"] < r["plain"]["recall"] - 1e-12]
+        lost = [r_i for r_i, r in enumerate(rows) if r[system]["f1"] < r["defaults"]["f1"] - 1e-12]
+        lost_recall = [r_i for r_i, r in enumerate(rows) if r[system]["recall"] < r["defaults"]["recall"] - 1e-12]
+        print(f"{system:<38} {dev_cell:>13} {mean['f1']:.3f} ({mean['recall']:.3f}) "
+              f"{worst['f1']:.3f} ({worst['recall']:.3f})  {below or '-'} {below_recall or '-'} / "
+              f"{lost or '-'} {lost_recall or '-'}")
+    print(f"fitted per fold: {[r['fitted_label'] for r in result['folds']]}; on all folds: {result['fitted_all']}")
+    if result["failed"]:
+        print(f"extractor failures (it abstained): {result['failed']}")

@@ -39,6 +39,9 @@ class Settings:
     include_tables: bool = True
     include_comments: bool = False
     min_article_words: int = 20
+    # Other extractors combined with trafilatura's paragraphs (core/ensemble.py; README "Several extractors"):
+    # "off", "vote" or "gated"; "" keeps the default of ExtractionChoices.ensemble.
+    extraction_ensemble: str = ""
 
     # Corpus-level boilerplate (see core/corpus_boilerplate.py): a paragraph
     # recurring, numbers masked, in this many articles and this share of its
@@ -87,6 +90,8 @@ class Settings:
 
         if self.executor not in EXECUTORS:
             raise ValueError(f"executor must be one of {', '.join(EXECUTORS)}, not {self.executor!r}")
+        if self.extraction_ensemble not in ("", "off", "vote", "gated"):
+            raise ValueError(f"extraction_ensemble must be off, vote, gated or empty, not {self.extraction_ensemble!r}")
 
     @property
     def entity_overrides_path(self) -> Path:

@@ -22,6 +22,7 @@ from lxml.etree import Element
 from trafilatura.utils import load_html
 from trafilatura.xml import delete_element, xmltotxt
 
+from pipeline.core import ensemble as ensemble_module
 from pipeline.core.boilerplate import LINK_RUN_MIN, NEUTRALISED_RULES, flag_page_rules
 from pipeline.core.models import Article, Paragraph, Unusable
 from pipeline.core.page_type import _CJK, PageSignals, add_text_signals, classify_page, is_feed, tree_signals, word_count
@@ -74,6 +75,7 @@ class ExtractionChoices:
     line_breaks: str = "sentence"  # a <br> starts a new paragraph: "sentence" after a sentence's end, "all", "keep"
     description_lead: bool = True  # the page's description, shown in its body but missed, as the standfirst
     title_disagreement: bool = False  # og:title and JSON-LD headline differ: the one the page shows wins
+    ensemble: "ensemble_module.EnsembleChoice | None" = None  # other extractors' paragraphs combined (core/ensemble.py)
 
 
 DEFAULT_CHOICES = ExtractionChoices()
@@ -96,6 +98,7 @@ class Draft:
     standfirsts: list[str]
     microdata_texts: frozenset[str] = frozenset()
     visible_description: str | None = None  # meta description that is the whole text of an element in the body
+    alternatives: "ensemble_module.Alternatives | None" = None  # other extractors' output, computed on first use
 
 
 def extract_article(html: str, url: str | None, settings: Settings,
@@ -148,6 +151,7 @@ def draft_article(html: str, url: str | None, settings: Settings) -> Draft:
         standfirsts=standfirst_candidates(tree),
         microdata_texts=microdata_texts(tree),
         visible_description=visible_description(tree, meta.description),
+        alternatives=ensemble_module.Alternatives(html, captions=tuple(caption_texts)),
     )
 
 
@@ -182,6 +186,9 @@ def article_from_draft(draft: Draft, settings: Settings, choices: ExtractionChoi
         page_type, evidence = classify_page(draft_signals(draft, paragraphs))
         if page_type != "article":
             raise Unusable("not_an_article", f"{page_type}: {evidence}")
+    choice = ensemble_module.choice_for(settings.extraction_ensemble, choices.ensemble)
+    if choice is not None and draft.alternatives is not None:
+        article.paragraphs = ensemble_module.combine(article.paragraphs, draft.alternatives, choice, (title or "",))
     finish_article(article, settings, draft.link_labels, title_words, choices, draft.microdata_texts)
     return article
 

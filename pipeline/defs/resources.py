@@ -18,7 +18,8 @@ def _recognizer(models: tuple[tuple[str, str], ...], batch_size: int, n_process:
 
 
 # Settings shown and editable in the launchpad beside the paths and models.
-OPTION_FIELDS = ("executor", "executor_workers", "dask_scheduler", "document_time_budget_s", "entity_gazetteer")
+OPTION_FIELDS = ("executor", "executor_workers", "dask_scheduler", "document_time_budget_s", "entity_gazetteer",
+                 "extraction_ensemble")
 
 
 class PipelineSettings(dg.ConfigurableResource):
@@ -33,6 +34,7 @@ class PipelineSettings(dg.ConfigurableResource):
     dask_scheduler: str = Settings().dask_scheduler
     document_time_budget_s: float = Settings().document_time_budget_s
     entity_gazetteer: bool = Settings().entity_gazetteer
+    extraction_ensemble: str = Settings().extraction_ensemble  # "", off, vote, gated (README "Several extractors")
 
     def settings(self) -> Settings:
         """These fields over the defaults and NEWS_* environment variables."""
