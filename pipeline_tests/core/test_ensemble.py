@@ -136,7 +136,7 @@ def test_gated_mode_asks_the_voters_only_when_resiliparse_shows_text_we_lack(dra
 
 
 def test_runs_launched_through_dagster_honour_the_setting(tmp_path):
-    from pipeline.resources import PipelineSettings
+    from pipeline.defs.resources import PipelineSettings
 
     settings = Settings(landing_dir=tmp_path / "landing", warehouse_dir=tmp_path / "warehouse", extraction_ensemble="gated")
     assert PipelineSettings.from_settings(settings).settings().extraction_ensemble == "gated"
