@@ -5,7 +5,6 @@ and re-materialising a batch leaves every table as it was."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 
 import dagster as dg
@@ -17,7 +16,8 @@ from pipeline.defs.jobs import AGGREGATE_TABLES, LANDING_TABLES
 from pipeline.sample.generator import generate_corpus
 from pipeline.settings import Settings
 from pipeline.storage import landing_files, schemas, totals, warehouse
-from pipeline_tests.helpers import ingest_new, materialize_batch, pipeline_assets, read, resources
+from pipeline_tests.helpers import (ingest_new, materialize_batch, pipeline_assets, read, resources,
+                                    unreadable_keeping_stamps)
 
 CORPUS_TABLES = ["entity_aliases", "entities", "entity_pairs", "entity_daily", "entity_trends", "landing_files"]
 COMBINE = {**aggregate.COMBINE, "landing_file_batches": landing_files.gather}
@@ -48,14 +48,6 @@ def _assert_totals_are_every_partial_combined(warehouse_dir) -> None:
         pd.testing.assert_frame_equal(stored, expected.to_pandas(), obj=totals_table)
 
 
-def _garble(path) -> tuple[bytes, int]:
-    """Overwrite a file with as many other bytes, keeping its modification time (its stamp)."""
-    data, mtime = path.read_bytes(), path.stat().st_mtime_ns
-    path.write_bytes(b"\0" * len(data))
-    os.utime(path, ns=(mtime, mtime))
-    return data, mtime
-
-
 def test_totals_fold_new_batches_and_equal_a_rebuild_and_reruns_are_idempotent(tmp_path, dagster_home):
     landing = tmp_path / "landing"
     settings = Settings(landing_dir=landing, warehouse_dir=tmp_path / "warehouse")
@@ -73,14 +65,10 @@ def test_totals_fold_new_batches_and_equal_a_rebuild_and_reruns_are_idempotent(t
         # so the corpus step can only succeed by reading the totals and the new batch's partials
         generate_corpus(landing / "part13", n_articles=24, seed=13, days=4)
         keys += ingest_new(settings, instance)
-        garbled = {path: _garble(path) for partial in schemas.TOTALS
-                   for key, path in warehouse.partition_files(wh, partial).items() if key != keys[-1]}
-        try:
+        earlier = [path for partial in schemas.TOTALS
+                   for key, path in warehouse.partition_files(wh, partial).items() if key != keys[-1]]
+        with unreadable_keeping_stamps(earlier):
             built = _corpus_step(settings, instance)
-        finally:
-            for path, (data, mtime) in garbled.items():
-                path.write_bytes(data)
-                os.utime(path, ns=(mtime, mtime))
         assert len(keys) == 3 and sorted(_folded(wh, "entity_batch_counts")) == keys
         _assert_totals_are_every_partial_combined(wh)
         assert built["entities"]["n_mentions"].sum() == len(read(wh, "entity_mentions"))
