@@ -55,7 +55,7 @@ quality-entities: $(STAMP)
 bench-ner: $(STAMP)
 	$(BIN)/python bench/ner.py
 
-## make bench-scale: pages/s in-process vs the local pool vs a local Dask cluster, peak RSS
+## make bench-scale: N and 4N pages (per page, peak RSS, one batch added, no-op), and a local Dask cluster
 bench-scale: $(STAMP)
 	$(BIN)/python bench/scale.py
 

@@ -1,6 +1,7 @@
 """Shared test helpers: run the real pipeline and read its tables."""
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -84,3 +85,19 @@ def materialize_aggregates(settings, instance):
                             resources=resources(settings))
     assert result.success
     return result
+
+
+@contextlib.contextmanager
+def unreadable_keeping_stamps(paths):
+    """Overwrite files with as many zero bytes, keeping their modification times (size and mtime: the
+    stamps the pipeline compares), and restore them afterwards: whatever reads them inside fails."""
+    saved = {path: (path.read_bytes(), path.stat().st_mtime_ns) for path in paths}
+    for path, (data, mtime) in saved.items():
+        path.write_bytes(b"\0" * len(data))
+        os.utime(path, ns=(mtime, mtime))
+    try:
+        yield
+    finally:
+        for path, (data, mtime) in saved.items():
+            path.write_bytes(data)
+            os.utime(path, ns=(mtime, mtime))

@@ -151,10 +151,43 @@ def sum_counts(counts: pd.DataFrame) -> pd.DataFrame:
     columns = COUNT_KEYS + ["n_mentions", "n_documents", "first_seen", "last_seen"]
     if counts.empty:
         return pd.DataFrame(columns=columns)
-    return counts.groupby(COUNT_KEYS, dropna=False, sort=False).agg(
+    return counts.groupby(COUNT_KEYS, dropna=False, sort=True).agg(
         n_mentions=("n_mentions", "sum"), n_documents=("n_documents", "sum"),
         first_seen=("first_seen", "min"), last_seen=("last_seen", "max"),
     ).reset_index()[columns]
+
+
+def sum_pairs(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Per pair of article-level ids: the partials' article counts."""
+    keys = ["entity_id_a", "entity_id_b"]
+    if pairs.empty:
+        return pd.DataFrame(columns=keys + ["n_documents"])
+    return pairs.groupby(keys, sort=True)["n_documents"].sum().reset_index()
+
+
+def sum_documents(documents: pd.DataFrame) -> pd.DataFrame:
+    """Per (date, domain, outlet): the partials' articles with entities and their mentions."""
+    columns = PLACE_KEYS + ["n_documents", "n_mentions"]
+    if documents.empty:
+        return pd.DataFrame(columns=columns)
+    return documents.groupby(PLACE_KEYS, dropna=False, sort=True)[["n_documents", "n_mentions"]].sum().reset_index()
+
+
+def gather_overlaps(overlaps: pd.DataFrame) -> pd.DataFrame:
+    """The overlap articles as they are (an article belongs to one batch), in (batch, doc_id) order."""
+    return overlaps.sort_values(["batch", "doc_id"], ignore_index=True)
+
+
+# partial table -> how its running totals combine rows (associative: totals
+# plus new partials combine to what every partial combines to; see
+# pipeline/storage/totals.py)
+COMBINE = {
+    "entity_batch_evidence": sum_evidence,
+    "entity_batch_counts": sum_counts,
+    "entity_batch_pairs": sum_pairs,
+    "entity_batch_documents": sum_documents,
+    "entity_batch_overlaps": gather_overlaps,
+}
 
 
 def previous_entity_map(entity_aliases: pd.DataFrame | None) -> pd.DataFrame | None:

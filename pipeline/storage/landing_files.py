@@ -1,7 +1,8 @@
 """The corpus-wide ``landing_files`` account, from the per-batch partials (no Dagster here).
 
 Each batch's parse writes one ``landing_file_batches`` row per claimed file
-version. This table gathers them, marks every version but a path's newest
+version. This table gathers them (from their running totals plus the partials of
+batches added since: pipeline/storage/totals.py), marks every version but a path's newest
 as ``superseded``, and says whether the path is still in the landing dir
 (``present``, refreshed by the next run after a file is deleted). Batches
 claimed before the partials existed get rows from the ledger and their
@@ -15,6 +16,8 @@ import pandas as pd
 
 from pipeline.core.landing import LandingScan, LandingTally, display_path, scan_landing
 from pipeline.storage import batches
+from pipeline.storage import schemas
+from pipeline.storage import totals
 from pipeline.storage import warehouse
 
 TABLE = "landing_files"
@@ -43,9 +46,14 @@ def _legacy_rows(warehouse_dir: Path, legacy: list[batches.Batch]) -> list[dict]
     return rows
 
 
+def gather(rows: pd.DataFrame) -> pd.DataFrame:
+    """The partial rows as they are, in (path, batch) order (how the running totals combine them)."""
+    return rows.sort_values(["path", "batch"], ignore_index=True)
+
+
 def build_landing_files(warehouse_dir: Path, landing_dir: Path) -> tuple[pd.DataFrame, LandingScan]:
     """Every claimed version of every landing file, and the scan of the landing dir used for ``present``."""
-    partials = warehouse.read_table(warehouse_dir, PARTIAL)
+    partials = totals.running_totals(warehouse_dir, PARTIAL, schemas.TOTALS[PARTIAL], gather)
     written = set(warehouse.partition_files(warehouse_dir, PARTIAL))
     parsed = set(warehouse.partition_files(warehouse_dir, "documents"))
     legacy = [b for b in batches.load_batches(warehouse_dir) if b.key in parsed - written]

@@ -6,9 +6,15 @@ them. A batch is stale when its final paragraphs' flags differ from what the
 current ``domain_boilerplate`` table gives, or when one of its articles was
 superseded by a newer capture of the same URL in a later batch. Refreshing it
 rewrites its articles and paragraphs (no re-extraction) and entity mentions.
+Batches found fresh are not read again until their files, the boilerplate
+keys or the superseded documents change (``CHECKED_FILE``).
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import uuid
 from pathlib import Path
 
 import pandas as pd
@@ -50,6 +56,58 @@ def stale_batches(warehouse_dir: Path, write_order: list[list[str]] | None = Non
     if not complete:
         return []
     interrupted = interrupted_batches(warehouse_dir, write_order) if write_order else set()
+    superseded = warehouse.superseded_doc_ids(warehouse_dir)
+    against, stamps = _checked_against(warehouse_dir, superseded), _stamps(warehouse_dir, complete)
+    checked = _load_checked(warehouse_dir, against)
+    stale = _stale(warehouse_dir, [key for key in complete if checked.get(key) != stamps[key]], superseded)
+    _save_checked(warehouse_dir, against, {key: stamps[key] for key in complete if key not in stale | interrupted})
+    return sorted(stale | interrupted)
+
+
+# Batches found fresh, and what they were checked against: a batch whose files are
+# unchanged since, checked against the same boilerplate and superseded documents,
+# is fresh still (its flags depend on nothing else), so it is not read again.
+CHECKED_FILE = ".refresh_checked.json"
+CHECKED_TABLES = ("extracted_paragraphs", "extracted_articles", "paragraphs", "articles")
+
+
+def _checked_against(warehouse_dir: Path, superseded: set[str]) -> str:
+    current = _current_boilerplate(warehouse_dir)
+    rows = sorted([str(v) for v in row] for row in zip(current["domain"], current["boilerplate_key"], current["match"]))
+    return hashlib.sha256(json.dumps([rows, sorted(superseded)]).encode()).hexdigest()
+
+
+def _stamps(warehouse_dir: Path, keys: list[str]) -> dict[str, list]:
+    files = {table: warehouse.partition_files(warehouse_dir, table) for table in CHECKED_TABLES}
+    stamps = {}
+    for key in keys:
+        paths = [files[table].get(key) for table in CHECKED_TABLES]
+        stamps[key] = [[p.stat().st_size, p.stat().st_mtime_ns] if p is not None else None for p in paths]
+    return stamps
+
+
+def _load_checked(warehouse_dir: Path, against: str) -> dict:
+    try:
+        checked = json.loads((Path(warehouse_dir) / CHECKED_FILE).read_text())
+    except (OSError, ValueError):
+        return {}
+    return checked.get("batches", {}) if checked.get("against") == against else {}
+
+
+def _save_checked(warehouse_dir: Path, against: str, fresh: dict) -> None:
+    path = Path(warehouse_dir) / CHECKED_FILE
+    text = json.dumps({"against": against, "batches": fresh}, sort_keys=True)
+    if path.exists() and path.read_text() == text:
+        return
+    tmp = path.with_name(f"{CHECKED_FILE}.{uuid.uuid4().hex}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+def _stale(warehouse_dir: Path, complete: list[str], superseded: set[str]) -> set[str]:
+    """Of ``complete``, the batches whose written flags disagree with the current evidence."""
+    if not complete:
+        return set()
     extracted = warehouse.read_table(
         warehouse_dir, "extracted_paragraphs",
         ["doc_id", "paragraph_index", "kind", "boilerplate_key", "exact_key", "is_boilerplate", "batch"], complete,
@@ -68,7 +126,6 @@ def stale_batches(warehouse_dir: Path, write_order: list[list[str]] | None = Non
     stale = set(compared.loc[differs, "batch"])
     # an article a newer capture of its URL replaced must leave its batch
     articles = warehouse.read_table(warehouse_dir, "articles", ["doc_id", "batch"], complete)
-    superseded = warehouse.superseded_doc_ids(warehouse_dir)
     stale |= set(articles.loc[articles["doc_id"].isin(superseded), "batch"])
-    return sorted(stale | interrupted)
+    return stale
 

@@ -538,3 +538,29 @@ LINEAGE["entity_mentions"].update({
 TABLES["entity_aliases"] = TABLES["entity_aliases"].append(pa.field("rule", pa.string(), metadata={
     "description": "Why the article-level id maps to the entity: model (its own entity), alias_table, spelling,"
                    " person_family, surname, class_vote, override (entity_overrides.yaml), carried (an earlier id)"}))
+
+# ---- running totals of the per-batch partials (internal; see pipeline/storage/totals.py) ----
+
+# partial table -> its running totals table: one corpus-wide file holding the
+# partials of the batches folded so far, summed per key (the entity partials;
+# entity_batch_overlaps and landing_file_batches are gathered, batch kept),
+# so a corpus step reads it and only the partials of batches added since.
+TOTALS: dict[str, str] = {
+    "entity_batch_evidence": "entity_total_evidence",
+    "entity_batch_counts": "entity_total_counts",
+    "entity_batch_pairs": "entity_total_pairs",
+    "entity_batch_documents": "entity_total_documents",
+    "entity_batch_overlaps": "entity_total_overlaps",
+    "landing_file_batches": "landing_file_totals",
+}
+_GATHERED = ("entity_batch_overlaps", "landing_file_batches")  # rows kept as they are, with their batch
+for _partial, _totals in TOTALS.items():
+    _schema_of = TABLES[_partial]
+    if _partial not in _GATHERED:
+        _schema_of = _schema_of.remove(_schema_of.get_field_index("batch"))
+    TABLES[_totals] = _schema_of
+    LINEAGE[_totals] = {field.name: [(_partial, field.name)] for field in _schema_of}
+    TABLE_DESCRIPTIONS[_totals] = (
+        f"Running totals: the {_partial} rows of every batch folded so far"
+        + (", gathered." if _partial in _GATHERED else ", summed per key (without the batch).")
+    )

@@ -1,10 +1,12 @@
 """Entity aggregates: small per-batch partials, and corpus-wide tables summed from them.
 
 A batch's ``entity_batch_*`` partials are written with the batch (cost in
-proportion to the batch). The corpus-wide tables read only those partials --
-never a mention -- so rebuilding them after a new batch costs in proportion
-to the number of distinct entities, pairs and (entity, day, outlet) keys, not
-to the number of mentions. See pipeline/core/aggregate.py for the exactness
+proportion to the batch). The corpus-wide tables read only their running
+totals plus the partials of the batches added since (pipeline/storage/totals.py)
+-- never a mention, nor every batch's partial file -- so rebuilding them after
+a new batch costs in proportion to that batch and to the number of distinct
+entities, pairs and (entity, day, outlet) keys, not to the number of mentions
+or of batches. See pipeline/core/aggregate.py for the exactness
 argument.
 """
 
@@ -19,6 +21,8 @@ from pipeline.core.overrides import load_overrides
 from pipeline.defs.partitions import batch_partitions
 from pipeline.defs.resources import PipelineSettings
 from pipeline.storage import mention_links
+from pipeline.storage import schemas
+from pipeline.storage import totals
 from pipeline.storage import warehouse
 from pipeline.storage.io_manager import asset_group, definition_metadata
 
@@ -74,8 +78,9 @@ def _aggregate_asset(name: str, **kwargs):
     )
 
 
-def _read(settings, table: str) -> pd.DataFrame:
-    return warehouse.read_table(settings.warehouse_dir, table)
+def _read(settings, partial: str) -> pd.DataFrame:
+    """Every batch's ``partial`` combined: its running totals plus the partials of batches added since."""
+    return totals.running_totals(settings.warehouse_dir, partial, schemas.TOTALS[partial], aggregate.COMBINE[partial])
 
 
 def _previous(settings, table: str) -> pd.DataFrame | None:

@@ -1,0 +1,89 @@
+"""Running totals of per-batch partials, so a corpus step reads one file and the new batches' partials (no Dagster here).
+
+A per-batch partial table (``entity_batch_counts``, ``landing_file_batches``,
+...) has one file per batch. Its running totals table is one corpus-wide file
+holding the partials of the batches folded so far, combined (summed per key,
+or simply gathered), and in its Parquet metadata the stamp (size and
+modification time) of each partial file it folded. Reading the totals:
+
+- every partial file still has the stamp folded: the totals file as it is;
+- new batches only: the totals plus those batches' partial files, combined,
+  written back (the compaction) -- the cost is that of the new batches and of
+  the totals, whatever the number of earlier batches;
+- a folded batch was rewritten (a re-run or refresh) or removed: rebuilt from
+  every partial file, as before the totals existed.
+
+The combine functions are associative (sums, minima, maxima, concatenation),
+so totals plus partials combine to exactly what all partials combine to, and
+a re-run never counts a batch twice. The totals file is written atomically
+with its stamps in it: a run killed half-way leaves the old totals, still
+consistent with what they say they folded.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+from pipeline.storage import schemas
+from pipeline.storage import warehouse
+
+FOLDED_KEY = b"news_pipeline.folded"  # Parquet metadata: {batch: [size, mtime_ns]} of the partial files folded
+
+
+def _stamp(path: Path) -> list[int]:
+    st = Path(path).stat()
+    return [st.st_size, st.st_mtime_ns]
+
+
+def totals_path(warehouse_dir: Path, totals_table: str) -> Path:
+    return warehouse.table_dir(warehouse_dir, totals_table) / "data.parquet"
+
+
+def _load(path: Path, totals_table: str) -> tuple[dict | None, pd.DataFrame | None]:
+    """(stamps folded, rows) of the totals file; (None, None) when absent or unreadable."""
+    if not path.exists():
+        return None, None
+    try:
+        table = pq.read_table(str(path), schema=schemas.TABLES[totals_table])
+        folded = json.loads((pq.read_schema(str(path)).metadata or {})[FOLDED_KEY])
+    except (OSError, KeyError, ValueError):  # written by another version, or damaged: rebuild
+        return None, None
+    return folded, table.to_pandas()
+
+
+def _save(path: Path, totals_table: str, frame: pd.DataFrame, folded: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table = schemas.to_arrow(totals_table, frame)
+    metadata = {**(table.schema.metadata or {}), FOLDED_KEY: json.dumps(folded, sort_keys=True).encode()}
+    warehouse.write_table_file(totals_table, table.replace_schema_metadata(metadata), path)
+
+
+def running_totals(
+    warehouse_dir: Path, partial: str, totals_table: str, combine: Callable[[pd.DataFrame], pd.DataFrame],
+) -> pd.DataFrame:
+    """``combine`` of every file of ``partial``, read from its running totals plus the partials folded in since.
+
+    ``combine`` takes rows of ``partial`` (or earlier totals beside them) and
+    returns rows of ``totals_table``; it must be associative:
+    combine(concat(combine(a), b)) == combine(concat(a, b)).
+    """
+    files = warehouse.partition_files(warehouse_dir, partial)
+    stamps = {batch: _stamp(path) for batch, path in files.items()}
+    path = totals_path(warehouse_dir, totals_table)
+    folded, frame = _load(path, totals_table)
+    if folded is not None and all(stamps.get(batch) == stamp for batch, stamp in folded.items()):
+        new = sorted(batch for batch in stamps if batch not in folded)
+        if not new:
+            return frame
+        parts = warehouse.read_table(warehouse_dir, partial, partitions=new)
+        rows = pd.concat([frame, parts[[c for c in frame.columns]]], ignore_index=True) if len(frame) else parts
+    else:
+        rows = warehouse.read_table(warehouse_dir, partial)
+    combined = combine(rows)
+    _save(path, totals_table, combined, stamps)
+    # as a later read gives it (typed by the totals schema)
+    return _load(path, totals_table)[1]
