@@ -179,6 +179,7 @@ class StagedTable:
         self.table = table
         if objects.is_remote(warehouse_dir):
             directory = Path(tempfile.gettempdir())
+            remove_stale_temporaries(directory, f".{partition}.*.staging")  # a killed run's, an hour old
         else:
             directory = table_dir(warehouse_dir, table)
             directory.mkdir(parents=True, exist_ok=True)
