@@ -118,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     def paths(p):
         p.add_argument("--landing", type=Path, help="landing dir (default $NEWS_LANDING_DIR or data/landing)")
-        p.add_argument("--warehouse", type=Path, help="warehouse dir (default $NEWS_WAREHOUSE_DIR or data/warehouse)")
+        p.add_argument("--warehouse", help="warehouse dir or s3://bucket/prefix URL (default $NEWS_WAREHOUSE_DIR or data/warehouse)")
 
     run = sub.add_parser("run", help="ingest every new landing file and materialize everything downstream")
     paths(run)

@@ -117,8 +117,7 @@ def run_pipeline(settings: Settings, verbose: bool = False, progress: bool = Tru
     aggregates_job = defs.resolve_job_def("rebuild_aggregates")
     outcome = RunOutcome()
 
-    run_lock = noop.run_lock_path(settings.warehouse_dir)
-    with FileLock(str(run_lock)):
+    with noop.run_lock(settings):  # a file lock, or a lease on an s3:// warehouse
         inputs = noop.inputs(settings, Path(os.environ["DAGSTER_HOME"]))  # before the claim: see noop.inputs
         claim = batches.claim_landing(settings.landing_dir, settings.warehouse_dir, settings.files_per_batch)
         outcome.new_batches, outcome.hidden = [b.key for b in claim.batches], claim.hidden

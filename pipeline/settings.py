@@ -23,7 +23,13 @@ def _default_ner_models() -> dict[str, str]:
 @dataclass(frozen=True)
 class Settings:
     landing_dir: Path = DEFAULT_LANDING_DIR
+    # a local directory, or an s3://bucket/prefix URL (pipeline/storage/objects.py; README "Beyond one machine")
     warehouse_dir: Path = DEFAULT_WAREHOUSE_DIR
+    # the S3 endpoint of an s3:// warehouse; "" = AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, else AWS itself.
+    # Credentials only from the standard AWS_* variables or files, never from here (settings are recorded).
+    s3_endpoint_url: str = ""
+    # an s3:// warehouse's run lease: taken over when not renewed for this long (its holder died)
+    run_lease_s: float = 30.0
 
     # Ingestion caps: anything larger is rejected, never loaded whole.
     max_document_bytes: int = 10 * 1024 * 1024
@@ -87,6 +93,10 @@ class Settings:
 
     def __post_init__(self):
         from pipeline.core.executors import EXECUTORS
+        from pipeline.storage.objects import location
+
+        # an s3:// URL becomes an S3Path carrying the endpoint; a local one stays a Path
+        object.__setattr__(self, "warehouse_dir", location(self.warehouse_dir, self.s3_endpoint_url or None))
 
         if self.executor not in EXECUTORS:
             raise ValueError(f"executor must be one of {', '.join(EXECUTORS)}, not {self.executor!r}")
@@ -95,7 +105,7 @@ class Settings:
 
     @property
     def entity_overrides_path(self) -> Path:
-        return Path(self.entity_overrides) if self.entity_overrides else Path(self.warehouse_dir) / "entity_overrides.yaml"
+        return Path(self.entity_overrides) if self.entity_overrides else self.warehouse_dir / "entity_overrides.yaml"
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -112,7 +122,7 @@ class Settings:
             if isinstance(default, bool):
                 values[spec.name] = raw.strip().lower() in ("1", "true", "yes", "on")
             elif isinstance(default, Path):
-                values[spec.name] = Path(raw)
+                values[spec.name] = raw if raw.startswith("s3://") else Path(raw)
             else:
                 values[spec.name] = type(default)(raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
@@ -120,5 +130,5 @@ class Settings:
         return replace(
             settings,
             landing_dir=Path(settings.landing_dir).resolve(),
-            warehouse_dir=Path(settings.warehouse_dir).resolve(),
+            warehouse_dir=settings.warehouse_dir.resolve(),  # an S3Path resolves to itself
         )

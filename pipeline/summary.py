@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
+from pipeline.storage import objects
 from pipeline.storage import schemas
 from pipeline.storage import warehouse
 
@@ -12,14 +11,14 @@ from pipeline.storage import warehouse
 def table_row_counts(warehouse_dir: Path) -> dict[str, int]:
     """Rows per table, from the Parquet footers (no data read)."""
     return {
-        table: sum(pq.ParquetFile(path).metadata.num_rows
+        table: sum(warehouse.file_metadata(path).num_rows
                    for path in warehouse.partition_files(warehouse_dir, table).values())
         for table in schemas.TABLES
     }
 
 
 def summarise(warehouse_dir: Path, top: int = 10) -> str:
-    warehouse_dir = Path(warehouse_dir)
+    warehouse_dir = objects.location(warehouse_dir)
     lines = [f"Warehouse: {warehouse_dir}", "", "Rows per table:"]
     for table, count in table_row_counts(warehouse_dir).items():
         lines.append(f"  {table:<20} {count:>8}")
@@ -32,7 +31,7 @@ def summarise(warehouse_dir: Path, top: int = 10) -> str:
 
     landing_file = warehouse.table_dir(warehouse_dir, "landing_files") / "data.parquet"
     if landing_file.exists():
-        files = pq.read_table(landing_file, columns=["status", "present"]).to_pandas()
+        files = warehouse.read_frame(landing_file, ["status", "present"])
         lines += ["", "Landing files by status (one row per claimed version):"]
         for status, count in files["status"].value_counts().items():
             lines.append(f"  {status:<20} {count:>8}")
@@ -40,9 +39,7 @@ def summarise(warehouse_dir: Path, top: int = 10) -> str:
 
     entities_file = warehouse.table_dir(warehouse_dir, "entities") / "data.parquet"
     if entities_file.exists():
-        import pandas as pd
-
-        entities = pd.read_parquet(entities_file).head(top)
+        entities = warehouse.read_frame(entities_file).head(top)
         lines += ["", f"Top {len(entities)} entities:"]
         for row in entities.itertuples():
             lines.append(f"  {row.canonical_name:<32} {row.label:<8} {row.n_mentions:>6} mentions in {row.n_documents} articles")

@@ -57,9 +57,12 @@ def load_overrides(path: Path | None) -> Overrides:
     """The overrides file, or no overrides when it does not exist."""
     import yaml
 
-    if path is None or not Path(path).exists():
+    if path is None:
         return Overrides()
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    path = Path(path) if isinstance(path, str) else path  # or any path object with exists/read_text (S3)
+    if not path.exists():
+        return Overrides()
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(raw, dict) or set(raw) - {"merge", "split", "rename", "set_class"}:
         raise OverrideError(f"{path}: expected the sections merge, split, rename, set_class")
     overrides = Overrides(

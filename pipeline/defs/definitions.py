@@ -25,7 +25,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         sensors=[landing_sensor, boilerplate_refresh_sensor, automation_sensor],
         schedules=[daily_aggregates_schedule],
         resources={
-            "io_manager": ParquetIOManager(str(settings.warehouse_dir)),
+            "io_manager": ParquetIOManager(str(settings.warehouse_dir), settings.s3_endpoint_url),
             "pipeline_settings": PipelineSettings.from_settings(settings),
         },
     )

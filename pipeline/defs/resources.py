@@ -19,7 +19,7 @@ def _recognizer(models: tuple[tuple[str, str], ...], batch_size: int, n_process:
 
 # Settings shown and editable in the launchpad beside the paths and models.
 OPTION_FIELDS = ("executor", "executor_workers", "dask_scheduler", "document_time_budget_s", "entity_gazetteer",
-                 "extraction_ensemble")
+                 "extraction_ensemble", "s3_endpoint_url")
 
 
 class PipelineSettings(dg.ConfigurableResource):
@@ -35,12 +35,13 @@ class PipelineSettings(dg.ConfigurableResource):
     document_time_budget_s: float = Settings().document_time_budget_s
     entity_gazetteer: bool = Settings().entity_gazetteer
     extraction_ensemble: str = Settings().extraction_ensemble  # "", off, vote, gated (README "Several extractors")
+    s3_endpoint_url: str = Settings().s3_endpoint_url
 
     def settings(self) -> Settings:
         """These fields over the defaults and NEWS_* environment variables."""
         return Settings.from_env(
             landing_dir=Path(self.landing_dir),
-            warehouse_dir=Path(self.warehouse_dir),
+            warehouse_dir=self.warehouse_dir,  # a path or an s3:// URL
             ner_models=dict(self.ner_models),
             ner_processes=self.ner_processes,
             **{name: getattr(self, name) for name in OPTION_FIELDS},

@@ -7,15 +7,21 @@ Every view and column carries its description from ``pipeline.storage.schemas`` 
 a DuckDB comment. Times are ``TIMESTAMPTZ``: use ``articles.date`` (a UTC
 day) to group by day, since casting a timestamp to a date follows the
 session's time zone.
+
+DuckDB reads a local warehouse itself. It cannot read an ``s3://`` one
+here (its httpfs extension is a download, not a package), so there the
+tables come through pyarrow datasets: ``connect`` registers them (views
+over the objects, read lazily) and ``export`` writes a database holding
+copies of the public tables, uploaded beside them as one object.
 """
 from __future__ import annotations
 
-import os
 import uuid
 from pathlib import Path
 
 import pyarrow as pa
 
+from pipeline.storage import objects
 from pipeline.storage import schemas
 from pipeline.storage import warehouse
 
@@ -44,14 +50,19 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _table_select(warehouse_dir: Path, table: str) -> str:
-    """SELECT of the table's declared columns, in order, typed; empty (typed) when it has no files."""
+def _table_select(warehouse_dir: Path, table: str, connection=None) -> str:
+    """SELECT of the table's declared columns, in order, typed; empty (typed) when it has no files.
+
+    A remote table is registered on ``connection`` as an Arrow dataset and selected from there."""
     schema = schemas.TABLES[table]
     if not warehouse.table_files(warehouse_dir, table):
         columns = ", ".join(f"CAST(NULL AS {_sql_type(f.type)}) AS {quote(f.name)}" for f in schema)
         return f"SELECT {columns} WHERE false"
-    pattern = str(Path(warehouse.table_dir(warehouse_dir, table)).resolve() / "*.parquet")
     columns = ", ".join(f"CAST({quote(f.name)} AS {_sql_type(f.type)}) AS {quote(f.name)}" for f in schema)
+    if objects.is_remote(warehouse_dir):
+        connection.register(f"_arrow_{table}", warehouse.dataset(warehouse_dir, table))
+        return f"SELECT {columns} FROM {quote('_arrow_' + table)}"
+    pattern = str(Path(warehouse.table_dir(warehouse_dir, table)).resolve() / "*.parquet")
     return f"SELECT {columns} FROM read_parquet({_literal(pattern)}, union_by_name = true)"
 
 
@@ -91,11 +102,15 @@ EXTRA_VIEWS = {
 }
 
 
-def define_views(connection, warehouse_dir: Path) -> None:
-    """Create (or replace) every view on ``connection``, with comments."""
+def define_views(connection, warehouse_dir: Path, copy: bool = False) -> None:
+    """Create (or replace) every view on ``connection``, with comments (``copy``: tables holding the rows)."""
+    kind = "TABLE" if copy else "VIEW"
     for table in schemas.PUBLIC_TABLES:
-        connection.execute(f"CREATE OR REPLACE VIEW {quote(table)} AS {_table_select(warehouse_dir, table)}")
-        connection.execute(f"COMMENT ON VIEW {quote(table)} IS {_literal(schemas.TABLE_DESCRIPTIONS.get(table, ''))}")
+        select = _table_select(warehouse_dir, table, connection)
+        connection.execute(f"CREATE OR REPLACE {kind} {quote(table)} AS {select}")
+        if copy and objects.is_remote(warehouse_dir) and "_arrow_" in select:
+            connection.unregister(f"_arrow_{table}")
+        connection.execute(f"COMMENT ON {kind} {quote(table)} IS {_literal(schemas.TABLE_DESCRIPTIONS.get(table, ''))}")
         for field in schemas.TABLES[table]:
             connection.execute(
                 f"COMMENT ON COLUMN {quote(table)}.{quote(field.name)} IS {_literal(schemas.description(field))}")
@@ -109,18 +124,29 @@ def connect(warehouse_dir: Path, database: str = ":memory:"):
     import duckdb
 
     connection = duckdb.connect(database)
-    define_views(connection, Path(warehouse_dir))
+    define_views(connection, objects.location(warehouse_dir))
     return connection
 
 
 def export(warehouse_dir: Path, out: Path | None = None) -> Path:
-    """Write a DuckDB database file holding the views (default ``<warehouse>/corpus.duckdb``), atomically."""
-    warehouse_dir = Path(warehouse_dir)
-    out = Path(out) if out is not None else warehouse_dir / DEFAULT_FILE
-    out.parent.mkdir(parents=True, exist_ok=True)
-    warehouse.remove_stale_temporaries(out.parent, f".{out.name}.*.tmp*")  # from a killed run
-    tmp = out.parent / f".{out.name}.{uuid.uuid4().hex}.tmp"
-    connection = connect(warehouse_dir, str(tmp))
+    """Write a DuckDB database file holding the views (default ``<warehouse>/corpus.duckdb``), atomically.
+
+    For a remote warehouse the file holds copies of the public tables (written locally, then uploaded)."""
+    import tempfile
+
+    import duckdb
+
+    warehouse_dir = objects.location(warehouse_dir)
+    out = objects.location(out) if out is not None else warehouse_dir / DEFAULT_FILE
+    local_dir = Path(tempfile.gettempdir()) if objects.is_remote(out) else out.parent
+    local_dir.mkdir(parents=True, exist_ok=True)
+    warehouse.remove_stale_temporaries(local_dir, f".{out.name}.*.tmp*")  # from a killed run
+    tmp = local_dir / f".{out.name}.{uuid.uuid4().hex}.tmp"
+    if objects.is_remote(warehouse_dir):
+        connection = duckdb.connect(str(tmp))
+        define_views(connection, warehouse_dir, copy=True)
+    else:
+        connection = connect(warehouse_dir, str(tmp))
     connection.close()
-    os.replace(tmp, out)
+    objects.upload(tmp, out)
     return out

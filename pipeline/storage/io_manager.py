@@ -7,18 +7,18 @@ unpartitioned ones a single ``<table>/data.parquet``. Every write goes to a
 hidden temporary file that is renamed into place, so a run killed at any
 moment leaves either the old file or the new one, never half of one. Readers
 (pandas, pyarrow datasets, DuckDB) ignore the dot-prefixed temporary files.
+On an ``s3://`` warehouse the file is written locally and uploaded as one
+object instead (``pipeline.storage.objects``): same guarantee, no rename.
 """
 from __future__ import annotations
 
-import os
-
 import dagster as dg
 import pandas as pd
-import pyarrow.parquet as pq
 from upath import UPath
 
+from pipeline.storage import objects
 from pipeline.storage import schemas
-from pipeline.storage.warehouse import StagedTable, write_table_file
+from pipeline.storage.warehouse import StagedTable, read_file, write_table_file
 
 
 def table_schema_metadata(table: str) -> dg.TableSchema:
@@ -62,8 +62,17 @@ def definition_metadata(table: str) -> dict:
 class ParquetIOManager(dg.UPathIOManager):
     extension = ".parquet"
 
-    def __init__(self, base_path: str):
-        super().__init__(base_path=UPath(base_path))
+    def __init__(self, base_path: str, endpoint_url: str = ""):
+        self._endpoint_url = endpoint_url or None
+        options = {}
+        if objects.is_remote(base_path):
+            endpoint = endpoint_url or objects.default_endpoint()
+            options = {"endpoint_url": endpoint} if endpoint else {}
+        super().__init__(base_path=UPath(base_path, **options))
+
+    def _location(self, path: UPath):
+        """The warehouse path (``Path`` or ``S3Path``) of a UPath this manager made."""
+        return objects.location(str(path), self._endpoint_url)
 
     def get_asset_relative_path(self, context) -> UPath:
         table = context.asset_key.path[-1]
@@ -72,15 +81,16 @@ class ParquetIOManager(dg.UPathIOManager):
         return UPath(table, "data")
 
     def dump_to_path(self, context: dg.OutputContext, obj, path: UPath) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        target = self._location(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(obj, StagedTable):  # written chunk by chunk by the asset: move it into place
-            os.replace(str(obj.path), str(path))
+            objects.upload(obj.path, target)
             return
-        write_table_file(context.asset_key.path[-1], obj, path)
+        write_table_file(context.asset_key.path[-1], obj, target)
 
     def load_from_path(self, context: dg.InputContext, path: UPath) -> pd.DataFrame:
         table = context.asset_key.path[-1]
-        return pq.read_table(str(path), schema=schemas.TABLES[table]).to_pandas()
+        return read_file(self._location(path), schema=schemas.TABLES[table]).to_pandas()
 
     def get_metadata(self, context: dg.OutputContext, obj) -> dict:
         table = context.asset_key.path[-1]

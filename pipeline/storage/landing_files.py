@@ -85,7 +85,7 @@ def landing_files_stale(warehouse_dir: Path, landing_dir: Path) -> bool:
         return True
     if not Path(landing_dir).is_dir():
         return False
-    stored = pd.read_parquet(target, columns=["path", "present"])
+    stored = warehouse.read_frame(target, ["path", "present"])
     return bool((stored["present"] != stored["path"].isin(present_paths(scan_landing(landing_dir)))).any())
 
 

@@ -1,22 +1,19 @@
 """``<warehouse>/_manifest.json``: what made the warehouse, and when each table was last written.
 
-Written atomically (a hidden temporary file renamed into place) after the
+Written atomically (a hidden temporary file renamed into place, or one PUT) after the
 corpus-wide tables are rebuilt. Readers should treat it as informative: the
 tables themselves are the data.
 """
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from dataclasses import asdict
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
 from pipeline.settings import Settings
+from pipeline.storage import objects
 from pipeline.storage import schemas
 from pipeline.storage import warehouse
 
@@ -45,14 +42,15 @@ def table_status(warehouse_dir: Path) -> dict[str, dict]:
         status[table] = {
             "public": schemas.is_public(table),
             "files": len(files),
-            "rows": sum(pq.ParquetFile(path).metadata.num_rows for path in files),
+            "rows": sum(warehouse.file_metadata(path).num_rows for path in files),
             "last_written": _utc_iso(max(path.stat().st_mtime_ns for path in files)),
         }
     return status
 
 
 def build_manifest(settings: Settings) -> dict:
-    settings_dict = {key: str(value) if isinstance(value, Path) else value for key, value in asdict(settings).items()}
+    settings_dict = {key: str(value) if isinstance(value, (Path, objects.S3Path)) else value
+                     for key, value in asdict(settings).items()}
     return {
         "pipeline_version": _version("news-pipeline"),
         "written_at": datetime.now(timezone.utc).isoformat(),
@@ -68,15 +66,12 @@ def build_manifest(settings: Settings) -> dict:
 
 
 def write_manifest(settings: Settings) -> Path:
-    path = Path(settings.warehouse_dir) / MANIFEST_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = settings.warehouse_dir / MANIFEST_FILE
     warehouse.remove_stale_temporaries(path.parent, f".{path.name}.*.tmp")  # from a killed run
-    tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
-    tmp.write_text(json.dumps(build_manifest(settings), indent=1, sort_keys=True))
-    os.replace(tmp, path)
+    objects.write_text(path, json.dumps(build_manifest(settings), indent=1, sort_keys=True))
     return path
 
 
 def read_manifest(warehouse_dir: Path) -> dict | None:
-    path = Path(warehouse_dir) / MANIFEST_FILE
+    path = objects.location(warehouse_dir) / MANIFEST_FILE
     return json.loads(path.read_text()) if path.exists() else None

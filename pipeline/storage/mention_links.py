@@ -14,15 +14,13 @@ file replaced by a batch refresh while it was being relinked is left alone
 """
 from __future__ import annotations
 
-import os
-import uuid
 from pathlib import Path
 
 import pandas as pd
-import pyarrow.parquet as pq
 
 from pipeline.core.aggregate import CORPUS_COLUMNS, corpus_links, link_corpus_ids, links_differ
 from pipeline.core.gazetteer import Gazetteer, build_gazetteer
+from pipeline.storage import objects
 from pipeline.storage import schemas
 from pipeline.storage import warehouse
 
@@ -46,7 +44,10 @@ def links_pending(warehouse_dir: Path) -> bool:
     if not aliases.exists() or not warehouse.partition_files(warehouse_dir, TABLE):
         return False
     marker = warehouse.table_dir(warehouse_dir, TABLE) / MARKER
-    return not marker.exists() or marker.read_text().strip() != str(aliases.stat().st_mtime_ns)
+    try:
+        return marker.read_text().strip() != str(aliases.stat().st_mtime_ns)
+    except FileNotFoundError:
+        return True
 
 
 def current_links(warehouse_dir: Path) -> pd.DataFrame:
@@ -54,7 +55,7 @@ def current_links(warehouse_dir: Path) -> pd.DataFrame:
     path = _aliases_path(warehouse_dir)
     if not path.exists():
         return corpus_links(schemas.empty_frame("entity_aliases"))
-    return corpus_links(pd.read_parquet(path, columns=["entity_id", "alias_entity_id", "canonical_name", "label"]))
+    return corpus_links(warehouse.read_frame(path, ["entity_id", "alias_entity_id", "canonical_name", "label"]))
 
 
 def current_gazetteer(warehouse_dir: Path, min_mentions: int) -> Gazetteer:
@@ -63,8 +64,8 @@ def current_gazetteer(warehouse_dir: Path, min_mentions: int) -> Gazetteer:
     aliases = _aliases_path(warehouse_dir)
     if not entities.exists() or not aliases.exists():
         return Gazetteer({})
-    return build_gazetteer(pd.read_parquet(entities, columns=["entity_id", "canonical_name", "label", "n_mentions"]),
-                           pd.read_parquet(aliases, columns=["alias", "entity_id"]), min_mentions)
+    return build_gazetteer(warehouse.read_frame(entities, ["entity_id", "canonical_name", "label", "n_mentions"]),
+                           warehouse.read_frame(aliases, ["alias", "entity_id"]), min_mentions)
 
 
 def relink_mentions(warehouse_dir: Path, entity_aliases: pd.DataFrame) -> dict[str, int]:
@@ -76,25 +77,21 @@ def relink_mentions(warehouse_dir: Path, entity_aliases: pd.DataFrame) -> dict[s
     for _, path in warehouse.partition_files(warehouse_dir, TABLE).items():
         stats["batches_checked"] += 1
         before = _stamp(path)
-        if set(CORPUS_COLUMNS) <= set(pq.read_schema(str(path)).names):  # else: written before they existed
-            current = pq.read_table(str(path), columns=["entity_id"] + CORPUS_COLUMNS).to_pandas()
+        if set(CORPUS_COLUMNS) <= set(warehouse.file_metadata(path).schema.names):  # else: written before them
+            current = warehouse.read_frame(path, ["entity_id"] + CORPUS_COLUMNS)
             if not links_differ(current, links):
                 continue
-        frame = pq.read_table(str(path), schema=schemas.TABLES[TABLE]).to_pandas()
+        frame = warehouse.read_file(path, schema=schemas.TABLES[TABLE]).to_pandas()
         linked = link_corpus_ids(frame, links)
         changed = int((linked["corpus_entity_id"] != frame["corpus_entity_id"]).sum())
         tmp = warehouse.write_temporary(TABLE, linked, path)  # sorted and grouped as every mentions file
         if _stamp(path) != before:  # a batch refresh replaced it meanwhile: its values are current
             tmp.unlink(missing_ok=True)
             continue
-        os.utime(tmp, ns=(before[2], before[2]))
-        os.replace(tmp, path)
+        objects.upload(tmp, path, mtime_ns=before[2])
         stats["batches_rewritten"] += 1
         stats["mentions_relinked"] += changed
     aliases = _aliases_path(warehouse_dir)
     if aliases.exists() and stats["batches_checked"]:
-        marker = warehouse.table_dir(warehouse_dir, TABLE) / MARKER
-        tmp = marker.with_name(f"{MARKER}.{uuid.uuid4().hex}.tmp")
-        tmp.write_text(str(aliases.stat().st_mtime_ns))
-        os.replace(tmp, marker)
+        objects.write_text(warehouse.table_dir(warehouse_dir, TABLE) / MARKER, str(aliases.stat().st_mtime_ns))
     return stats

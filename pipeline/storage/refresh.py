@@ -27,7 +27,7 @@ def _current_boilerplate(warehouse_dir: Path) -> pd.DataFrame:
     path = warehouse.table_dir(warehouse_dir, "domain_boilerplate") / "data.parquet"
     if not path.exists():
         return pd.DataFrame(columns=["domain", "boilerplate_key", "match"])
-    return pd.read_parquet(path, columns=["domain", "boilerplate_key", "match"])
+    return warehouse.read_frame(path, ["domain", "boilerplate_key", "match"])
 
 
 def interrupted_batches(warehouse_dir: Path, write_order: list[list[str]]) -> set[str]:

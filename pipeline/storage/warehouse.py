@@ -2,7 +2,10 @@
 
 Corpus-wide assets read the partitioned tables straight from Parquet with
 pyarrow datasets, selecting only the columns they need, instead of loading
-every partition into memory through the IO manager.
+every partition into memory through the IO manager. The warehouse is a
+local directory or an ``s3://`` URL (``pipeline.storage.objects``): paths
+here are ``Path`` or ``S3Path``, and every Parquet file is opened through
+``objects.arrow_filesystem``.
 """
 from __future__ import annotations
 
@@ -12,17 +15,42 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as ds
 
+from pipeline.storage import objects
 from pipeline.storage import schemas
 
 
 def table_dir(warehouse_dir: Path, table: str) -> Path:
-    return Path(warehouse_dir) / table
+    return objects.location(warehouse_dir) / table
+
+
+def read_file(path, columns: list[str] | None = None, schema=None) -> pa.Table:
+    """One Parquet file of the warehouse (local or remote) as Arrow."""
+    import pyarrow.parquet as pq
+
+    filesystem, where = objects.arrow_filesystem(path)
+    return pq.read_table(where, columns=columns, schema=schema, filesystem=filesystem)
+
+
+def read_frame(path, columns: list[str] | None = None) -> pd.DataFrame:
+    """One Parquet file as pandas (what ``pd.read_parquet(path, columns=...)`` gives for a local file)."""
+    return read_file(path, columns).to_pandas()
+
+
+def file_metadata(path):
+    """The Parquet footer of one file (row count, schema) without reading its data."""
+    import pyarrow.parquet as pq
+
+    filesystem, where = objects.arrow_filesystem(path)
+    if filesystem is None:
+        return pq.ParquetFile(where).metadata
+    with filesystem.open_input_file(where) as handle:
+        return pq.ParquetFile(handle).metadata
 
 
 def partition_files(warehouse_dir: Path, table: str) -> dict[str, Path]:
     """Partition key -> file, for a partitioned table."""
     directory = table_dir(warehouse_dir, table)
-    if not directory.exists():
+    if not objects.is_remote(directory) and not directory.exists():  # a remote listing of nothing is empty
         return {}
     return {path.stem: path for path in sorted(directory.glob("*.parquet")) if not path.name.startswith(".")}
 
@@ -44,7 +72,9 @@ def dataset(warehouse_dir: Path, table: str, partitions: list[str] | None = None
     files = table_files(warehouse_dir, table, partitions)
     if not files:
         return None
-    return ds.dataset([str(p) for p in files], schema=schemas.TABLES[table], format="parquet")
+    filesystem, _ = objects.arrow_filesystem(files[0])
+    return ds.dataset([objects.arrow_filesystem(p)[1] for p in files], schema=schemas.TABLES[table],
+                      format="parquet", filesystem=filesystem)
 
 
 def scan(
@@ -80,19 +110,20 @@ def read_table(
     return scan(warehouse_dir, table, columns, partitions=partitions).to_pandas()
 
 
-def write_table_file(table: str, frame: pd.DataFrame | pa.Table, path: Path) -> None:
+def write_table_file(table: str, frame: pd.DataFrame | pa.Table, path: Path, mtime_ns: int | None = None) -> None:
     """Write one file of a table atomically: conformed to its schema, rows in its CLUSTER_BY order.
 
-    The rows go to a hidden temporary file renamed onto ``path``, so readers
-    see the old file or the new one, never half of one.
+    The rows go to a hidden temporary file renamed onto ``path`` (local) or
+    uploaded as one object (S3), so readers see the old file or the new one,
+    never half of one. ``mtime_ns`` keeps a given modification time.
     """
-    import os
-
-    os.replace(str(write_temporary(table, frame, path)), str(path))
+    objects.upload(write_temporary(table, frame, path), path, mtime_ns)
 
 
 def write_temporary(table: str, frame: pd.DataFrame | pa.Table, path: Path) -> Path:
-    """The hidden temporary file beside ``path`` holding the rows as ``write_table_file`` writes them."""
+    """A local hidden temporary file holding the rows as ``write_table_file`` writes them
+    (beside ``path`` when local, in the system temp dir when ``path`` is remote)."""
+    import tempfile
     import uuid
 
     import pyarrow.parquet as pq
@@ -100,8 +131,8 @@ def write_temporary(table: str, frame: pd.DataFrame | pa.Table, path: Path) -> P
     arrow_table = frame if isinstance(frame, pa.Table) else schemas.to_arrow(table, frame)
     if table in schemas.CLUSTER_BY:
         arrow_table = arrow_table.sort_by([(column, "ascending") for column in schemas.CLUSTER_BY[table]])
-    path = Path(path)
-    tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
+    directory = Path(tempfile.gettempdir()) if objects.is_remote(path) else Path(path).parent
+    tmp = directory / f".{path.name}.{uuid.uuid4().hex}.tmp"
     pq.write_table(arrow_table, str(tmp), compression="zstd", row_group_size=schemas.ROW_GROUP_ROWS)
     return tmp
 
@@ -110,6 +141,8 @@ def remove_stale_temporaries(directory: Path, pattern: str, older_than_s: float 
     """Delete hidden temporary files a killed write left behind (old enough not to be another writer's)."""
     import time
 
+    if objects.is_remote(directory):  # object writes leave no temporaries behind
+        return
     for leftover in Path(directory).glob(pattern):
         try:
             if time.time() - leftover.stat().st_mtime > older_than_s:
@@ -132,20 +165,26 @@ class StagedTable:
     """A partition file written a chunk at a time, then moved into place whole.
 
     Rows go to a hidden file beside the table's partitions (readers ignore
-    dot-files); the IO manager renames it onto ``<table>/<partition>.parquet``
+    dot-files), or to a local temporary file when the warehouse is remote;
+    the IO manager renames (or uploads) it onto ``<table>/<partition>.parquet``
     once the asset has finished, so readers never see half of it.
     """
 
     def __init__(self, warehouse_dir: Path, table: str, partition: str):
+        import tempfile
         import uuid
 
         import pyarrow.parquet as pq
 
         self.table = table
-        directory = table_dir(warehouse_dir, table)
-        directory.mkdir(parents=True, exist_ok=True)
-        for leftover in directory.glob(f".{partition}.*.staging"):  # from a killed run
-            leftover.unlink(missing_ok=True)
+        if objects.is_remote(warehouse_dir):
+            directory = Path(tempfile.gettempdir())
+            remove_stale_temporaries(directory, f".{partition}.*.staging")  # a killed run's, an hour old
+        else:
+            directory = table_dir(warehouse_dir, table)
+            directory.mkdir(parents=True, exist_ok=True)
+            for leftover in directory.glob(f".{partition}.*.staging"):  # from a killed run
+                leftover.unlink(missing_ok=True)
         self.path = directory / f".{partition}.{uuid.uuid4().hex}.staging"
         self._writer = pq.ParquetWriter(str(self.path), schemas.TABLES[table], compression="zstd")
         self.num_rows = 0

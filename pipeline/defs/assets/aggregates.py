@@ -21,6 +21,7 @@ from pipeline.core.overrides import load_overrides
 from pipeline.defs.partitions import batch_partitions
 from pipeline.defs.resources import PipelineSettings
 from pipeline.storage import mention_links
+from pipeline.storage import objects
 from pipeline.storage import schemas
 from pipeline.storage import totals
 from pipeline.storage import warehouse
@@ -87,7 +88,7 @@ def _previous(settings, table: str) -> pd.DataFrame | None:
     path = warehouse.table_dir(settings.warehouse_dir, table) / "data.parquet"
     if not path.exists():
         return None
-    return pd.read_parquet(path)
+    return warehouse.read_frame(path)
 
 
 def _corpus_counts(settings, entity_aliases: pd.DataFrame):
@@ -172,10 +173,7 @@ def entity_chart(
     settings = pipeline_settings.settings()
     png = top_entities_png(entity_daily, entities, settings.top_entities_in_chart)
     path = settings.warehouse_dir / "charts" / "top_entities.png"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(png)
-    tmp.replace(path)
+    objects.write_bytes(path, png)  # atomic: renamed into place, or one PUT
     encoded = base64.b64encode(png).decode()
     return dg.MaterializeResult(
         metadata={
