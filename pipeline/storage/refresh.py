@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import uuid
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline.core.corpus_boilerplate import recurring
+from pipeline.storage import objects
 from pipeline.storage import warehouse
 
 
@@ -88,20 +87,18 @@ def _stamps(warehouse_dir: Path, keys: list[str]) -> dict[str, list]:
 
 def _load_checked(warehouse_dir: Path, against: str) -> dict:
     try:
-        checked = json.loads((Path(warehouse_dir) / CHECKED_FILE).read_text())
+        checked = json.loads((objects.location(warehouse_dir) / CHECKED_FILE).read_text())
     except (OSError, ValueError):
         return {}
     return checked.get("batches", {}) if checked.get("against") == against else {}
 
 
 def _save_checked(warehouse_dir: Path, against: str, fresh: dict) -> None:
-    path = Path(warehouse_dir) / CHECKED_FILE
+    path = objects.location(warehouse_dir) / CHECKED_FILE
     text = json.dumps({"against": against, "batches": fresh}, sort_keys=True)
     if path.exists() and path.read_text() == text:
         return
-    tmp = path.with_name(f"{CHECKED_FILE}.{uuid.uuid4().hex}.tmp")
-    tmp.write_text(text)
-    os.replace(tmp, path)
+    objects.write_text(path, text)
 
 
 def _stale(warehouse_dir: Path, complete: list[str], superseded: set[str]) -> set[str]:

@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
+from pipeline.storage import objects
 from pipeline.storage import schemas
 from pipeline.storage import warehouse
 
@@ -35,7 +36,7 @@ FOLDED_KEY = b"news_pipeline.folded"  # Parquet metadata: {batch: [size, mtime_n
 
 
 def _stamp(path: Path) -> list[int]:
-    st = Path(path).stat()
+    st = path.stat()  # a local Path or an S3Path (objects.py)
     return [st.st_size, st.st_mtime_ns]
 
 
@@ -48,8 +49,9 @@ def _load(path: Path, totals_table: str) -> tuple[dict | None, pd.DataFrame | No
     if not path.exists():
         return None, None
     try:
-        table = pq.read_table(str(path), schema=schemas.TABLES[totals_table])
-        folded = json.loads((pq.read_schema(str(path)).metadata or {})[FOLDED_KEY])
+        table = warehouse.read_file(path, schema=schemas.TABLES[totals_table])
+        filesystem, where = objects.arrow_filesystem(path)
+        folded = json.loads((pq.read_schema(where, filesystem=filesystem).metadata or {})[FOLDED_KEY])
     except (OSError, KeyError, ValueError):  # written by another version, or damaged: rebuild
         return None, None
     return folded, table.to_pandas()
