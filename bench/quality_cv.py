@@ -78,6 +78,14 @@ def variants():
              replace(D, title="agreement" if D.title != "agreement" else "scored", title_affixes=not D.title_affixes)),
             ("title: og/JSON-LD disagreement settled by <h1>" + (" off" if D.title_disagreement else " on"), "title",
              replace(D, title_disagreement=not D.title_disagreement)),
+            ("title: visible <h1> core" + (" off" if D.title_visible_core else " on"), "title",
+             replace(D, title_visible_core=not D.title_visible_core)),
+            ("title: site name never the title" + (" off" if D.title_not_site_name else " on"), "title",
+             replace(D, title_not_site_name=not D.title_not_site_name)),
+            *[(f"title continuation: {mode}", "title", replace(D, title_continuation=mode))
+              for mode in ("truncated", "always", "never") if mode != D.title_continuation],
+            ("headline lead" + (" off" if D.headline_lead else " on"), "text",
+             replace(D, headline_lead=not D.headline_lead)),
             ("authors: trafilatura's", "authors", replace(D, authors="trafilatura")),
             ("author organisations beside persons off", "author_organisations",
              replace(D, author_organisations=not D.author_organisations)),
@@ -85,12 +93,15 @@ def variants():
     return out
 
 
-TITLE_FIELDS = ("title", "title_affixes", "title_scoring", "title_disagreement")
+TITLE_FIELDS = ("title", "title_affixes", "title_scoring", "title_disagreement", "title_visible_core",
+                "title_not_site_name", "title_continuation")
 
 
 def title_grid():
     """Every title configuration the folds choose among: trafilatura's, voted, scored, and agreement with each
-    weighting of TitleScoring, each with and without the affix stripping."""
+    weighting of TitleScoring, each with and without the affix stripping; scored with the og/JSON-LD
+    disagreement settled, and with each of its other title rules (visible core, site name, continuation)
+    set otherwise."""
     from itertools import product
 
     from pipeline.core.extract import DEFAULT_CHOICES as D, TitleScoring
@@ -104,6 +115,11 @@ def title_grid():
             scoring = TitleScoring(contained, containing, order, copy_weight)
             out.append(replace(D, title="agreement", title_affixes=affixes, title_scoring=scoring))
     out.append(replace(D, title="scored", title_affixes=False, title_disagreement=True))
+    scored = replace(D, title="scored", title_affixes=False, title_scoring=None)
+    out += [replace(scored, title_visible_core=not D.title_visible_core),
+            replace(scored, title_not_site_name=not D.title_not_site_name),
+            *[replace(scored, title_continuation=mode) for mode in ("truncated", "always", "never")
+              if mode != D.title_continuation]]
     return out
 
 
@@ -230,7 +246,8 @@ def describe(choices) -> str:
     changes = [f"-{r}" for r in sorted(choices.disabled_rules - DEFAULT_CHOICES.disabled_rules)]
     changes += [f"+{r}" for r in sorted(DEFAULT_CHOICES.disabled_rules - choices.disabled_rules)]
     for name in ("link_run_min", "drop_title_heading", "title", "title_affixes", "title_scoring", "authors",
-                 "author_organisations", "date", "classify_pages", "line_breaks", "description_lead", "title_disagreement"):
+                 "author_organisations", "date", "classify_pages", "line_breaks", "description_lead", "title_disagreement",
+                 "title_visible_core", "title_not_site_name", "title_continuation", "headline_lead"):
         if getattr(choices, name) != getattr(DEFAULT_CHOICES, name):
             changes.append(f"{name}={_short(getattr(choices, name))}")
     return " ".join(changes) or "defaults"

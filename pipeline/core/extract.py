@@ -75,6 +75,11 @@ class ExtractionChoices:
     line_breaks: str = "sentence"  # a <br> starts a new paragraph: "sentence" after a sentence's end, "all", "keep"
     description_lead: bool = True  # the page's description, shown in its body but missed, as the standfirst
     title_disagreement: bool = False  # og:title and JSON-LD headline differ: the one the page shows wins
+    title_visible_core: bool = True  # a declared title holding the first <h1> plus affixes or a kicker: the <h1>
+    title_not_site_name: bool = False  # a candidate that is the site's name is never the title (no effect on the dev sets)
+    title_continuation: str = "truncated"  # a longer page title that continues the declared one replaces it:
+    # "truncated": only a declared title that looks cut ("…", a dangling "and"/"und"/"de"); "always"; "never"
+    headline_lead: bool = True  # the subtitle right under the <h1>, missed by the text, as the standfirst
     ensemble: "ensemble_module.EnsembleChoice | None" = None  # other extractors' paragraphs combined (core/ensemble.py)
 
 
@@ -98,6 +103,7 @@ class Draft:
     standfirsts: list[str]
     microdata_texts: frozenset[str] = frozenset()
     visible_description: str | None = None  # meta description that is the whole text of an element in the body
+    headline_lead: str | None = None  # the subtitle right under the first <h1> (subtitle_under_headline)
     alternatives: "ensemble_module.Alternatives | None" = None  # other extractors' output, computed on first use
 
 
@@ -151,6 +157,7 @@ def draft_article(html: str, url: str | None, settings: Settings) -> Draft:
         standfirsts=standfirst_candidates(tree),
         microdata_texts=microdata_texts(tree),
         visible_description=visible_description(tree, meta.description),
+        headline_lead=subtitle_under_headline(tree),
         alternatives=ensemble_module.Alternatives(html, captions=tuple(caption_texts)),
     )
 
@@ -163,6 +170,8 @@ def article_from_draft(draft: Draft, settings: Settings, choices: ExtractionChoi
         paragraphs = split_line_breaks(paragraphs, choices.line_breaks == "sentence")
     if choices.description_lead:
         paragraphs = add_description_lead(paragraphs, draft.visible_description, title)
+    if choices.headline_lead:
+        paragraphs = add_description_lead(paragraphs, draft.headline_lead, title)
     if choices.date == "htmldate":
         published, date_source = parse_date(draft.extracted_date), "htmldate"
     else:
@@ -206,9 +215,12 @@ def _title_and_body(draft: Draft, choices: ExtractionChoices) -> tuple[str | Non
                             None if choices.title_affixes else strip_site_name)
     else:
         strip = affix_stripper(draft.extracted_title, meta) if choices.title_affixes else strip_site_name
-        title = choose_title(draft.extracted_title, meta, draft.keys, strip)
+        names = site_name_keys(meta, draft.canonical_url) if choices.title_not_site_name else None
+        title = choose_title(draft.extracted_title, meta, draft.keys, strip, choices.title_continuation, names)
         if choices.title_disagreement:
             title = settle_title_disagreement(title, meta, draft.keys, strip)
+        if choices.title_visible_core:
+            title = visible_core(title, meta, draft.keys)
     title_words = 0
     if choices.drop_title_heading and title:
         titles = [t for t in (title, draft.extracted_title, _clean_text(meta.og_title), *meta.headlines) if t]
@@ -306,6 +318,46 @@ def add_description_lead(paragraphs: list[Paragraph], lead: str | None, title: s
     if key == _normalised(title or "") or any(key in _normalised(p.text) for p in paragraphs):
         return paragraphs
     return [Paragraph(lead, kind="standfirst")] + paragraphs
+
+
+HEADLINE_LEAD_MAX_WORDS = 80
+
+
+def subtitle_under_headline(tree) -> str | None:
+    """The subtitle the page shows right under its first <h1>: the next non-empty element after the <h1> (or
+    after the wrapper the <h1> sits in alone, two levels up at most), when it is a <p>, <h2>, <div> or <span>
+    of STANDFIRST_MIN_WORDS to HEADLINE_LEAD_MAX_WORDS words, mostly not link text, outside navigation,
+    footers and asides."""
+    heading = next((h for h in tree.iter("h1") if h.text_content().strip()), None)
+    if heading is None or any(a.tag in _OUTSIDE_ARTICLE for a in heading.iterancestors()):
+        return None
+    element = heading
+    for _ in range(3):
+        following = next((e for e in element.itersiblings() if isinstance(e.tag, str)
+                          and e.tag not in ("script", "style", "noscript", "template")
+                          and e.text_content().strip()), None)
+        if following is not None:
+            break
+        element = element.getparent()
+        if element is None or element.tag == "body":
+            return None
+    if following is None or following.tag not in ("p", "h2", "div", "span"):
+        return None
+    text = " ".join(following.text_content().split())
+    links = sum(word_count(" ".join(a.text_content().split())) for a in following.iter("a"))
+    if not STANDFIRST_MIN_WORDS <= word_count(text) <= HEADLINE_LEAD_MAX_WORDS or 2 * links > word_count(text):
+        return None
+    if _BYLINE_PREFIX.match(text) or _NOT_A_LEAD.search(text):
+        return None
+    return text
+
+
+# A byline, dateline or photo credit under the headline is not its subtitle: a time of day, a date in figures,
+# a year in a line with no sentence end, a credit word.
+_NOT_A_LEAD = re.compile(
+    r"\d{1,2}:\d{2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d+年\d+月\d+日|\b(?:19|20)\d{2}\b(?!.*[.!?…])|"
+    r"\b(?:copyright|foto|photos?|pictures?|bild|credit|published|updated|veröffentlicht|aktualisiert)\b|©",
+    re.IGNORECASE)
 
 
 def _clean_paragraph(paragraph: Paragraph) -> bool:
@@ -712,12 +764,15 @@ def strip_site_name(title: str, keys: set[str]) -> str:
     return stripped if word_count(stripped) >= 1 else title
 
 
-def choose_title(extracted: str | None, meta: PageMetadata, keys: set[str], strip=strip_site_name) -> str | None:
+def choose_title(extracted: str | None, meta: PageMetadata, keys: set[str], strip=strip_site_name,
+                 continuation: str = "always", site_names: set[str] | None = None) -> str | None:
     """The article's own headline, its site name stripped: og:title, else the JSON-LD headline, else trafilatura's.
 
     A declared headline that shares under half its words with the page's <title>, <h1> and
     trafilatura's title is the site's, not the article's ("Welcome to ..."), and is passed over;
-    one that a longer title merely continues was cut short, and the longer one is taken.
+    one that a longer title merely continues was cut short, and the longer one is taken
+    (``continuation``: "always"; "truncated", only when it looks cut, ``looks_truncated``; "never").
+    With ``site_names`` (site_name_keys), a candidate that is only the site's name is passed over too.
     """
     extracted = _clean_text(extracted)
     page_titles = [t for t in (extracted, _clean_text(meta.html_title), *map(_clean_text, meta.h1)) if t]
@@ -732,6 +787,10 @@ def choose_title(extracted: str | None, meta: PageMetadata, keys: set[str], stri
             passed_over.add(declared)
             continue
         title = strip(declared, keys)
+        if site_names is not None and is_site_name(title, site_names):
+            continue
+        if continuation == "never" or (continuation == "truncated" and not looks_truncated(title)):
+            return title
         for longer in page_titles:
             longer = strip(longer, keys)
             stem = title.rstrip(".… ")
@@ -741,8 +800,59 @@ def choose_title(extracted: str | None, meta: PageMetadata, keys: set[str], stri
         return title
     for candidate in (extracted, _clean_text(meta.html_title)):
         if candidate and candidate not in passed_over:
-            return strip(candidate, keys)
+            title = strip(candidate, keys)
+            if site_names is None or not is_site_name(title, site_names):
+                return title
     return None
+
+
+# A title cut at a length limit ends in an ellipsis, a comma or dash, or a word that cannot end a headline:
+# a conjunction, article or preposition (English, German, French, Spanish, Italian, Dutch, Polish, Portuguese).
+_TRUNCATED = re.compile(
+    r"(?:…|\.\.\.|[,;:–—-])$|(?:^|\s)(?:and|or|but|the|a|an|of|to|for|with|from|after|before|by|as|"
+    r"und|oder|aber|der|die|das|den|dem|des|ein|eine|einen|einem|mit|von|vom|zu|zum|zur|für|nach|bei|"
+    r"et|ou|le|la|les|de|du|un|une|au|aux|pour|avec|sur|y|o|el|los|las|del|que|con|para|por|"
+    r"e|il|lo|gli|di|della|che|per|en|het|een|van|voor|i|w|z|na|oraz|do|da|dos|das|um|uma|com)$",
+    re.IGNORECASE)
+
+
+def looks_truncated(title: str) -> bool:
+    """Whether a declared title looks cut short: it ends in "…"/"...", a comma, colon or dash, or a word
+    that cannot end a headline ("Sieger und", "The fall of the")."""
+    return bool(_TRUNCATED.search(title.strip()))
+
+
+def site_name_keys(meta: PageMetadata, url: str | None) -> set[str]:
+    """The names the site declares, as site keys: og:site_name, application-name, JSON-LD publishers and
+    organisations, and the domain's keys (site_keys). Not trafilatura's site name, which is at times the title."""
+    return site_keys([*meta.site_names, *meta.organisations], url)
+
+
+def is_site_name(title: str, names: set[str]) -> bool:
+    """Whether a title candidate is only the site's name ("Krimiblog-Archiv" on krimiblog.de)."""
+    return _site_key(title) in names
+
+
+def visible_core(title: str | None, meta: PageMetadata, keys: set[str]) -> str | None:
+    """The page's first <h1> when the chosen title is that headline with more around it: site or section
+    affixes, a suffix ("Vierschanzentournee | <h1>", "<h1>: Die Erklärung | Site", "<h1> Rezept").
+    The <h1> must hold over half the title's words and not be the site's name; a kicker joined to the
+    front by a colon ("Kenia: <h1>") is part of the headline, and the title stays."""
+    h1 = _clean_text(next((h for h in meta.h1 if h.strip()), None))
+    if not title or not h1:
+        return title
+    core, whole = _normalised(h1), _normalised(title)
+    if not core or core == whole or f" {core} " not in f" {whole} " or 2 * len(core.split()) <= len(whole.split()):
+        return title
+    if _site_key(h1) in keys or _is_site_segment(h1, keys):
+        return title
+    at = title.casefold().find(h1.casefold())
+    if at < 0:
+        at = title.casefold().find(core.split()[0])
+    before = title[:at] if at > 0 else ""
+    if before.rstrip().endswith((":", "：")) and not _TITLE_SEPARATOR.search(before):
+        return title  # a kicker
+    return h1
 
 
 def settle_title_disagreement(title: str | None, meta: PageMetadata, keys: set[str], strip=strip_site_name) -> str | None:
