@@ -501,3 +501,82 @@ def test_title_disagreement_prefers_the_headline_the_page_shows():
     assert extract.settle_title_disagreement("Short social title", meta, set()) == "The headline shown on the page"
     agree = extract.PageMetadata(og_title="Same", headlines=["Same"], h1=["Other"])
     assert extract.settle_title_disagreement("Same", agree, set()) == "Same"
+
+
+# --- the visible <h1> core, cut titles, site names, the subtitle under the headline ------------------
+
+def test_a_declared_title_with_affixes_around_the_h1_gives_the_h1():
+    keys = extract.site_keys(["The Coastal Ledger"], "https://ledger.example.com/a")
+    meta = extract.PageMetadata(og_title="Harbour | Cranes return to Eastport after two years", h1=["Cranes return to Eastport after two years"])
+    assert extract.visible_core("Harbour | Cranes return to Eastport after two years", meta, keys) \
+        == "Cranes return to Eastport after two years"
+    meta = extract.PageMetadata(h1=["Cranes return to Eastport"])
+    assert extract.visible_core("Cranes return to Eastport: what changes", meta, keys) == "Cranes return to Eastport"
+    # a colon kicker in front is part of the headline
+    meta = extract.PageMetadata(h1=["Cranes return after two years"])
+    assert extract.visible_core("Eastport: Cranes return after two years", meta, keys) == "Eastport: Cranes return after two years"
+    # an <h1> with under half the title's words, or the site's name, is not the headline
+    meta = extract.PageMetadata(h1=["Cranes"])
+    assert extract.visible_core("Cranes return to Eastport after two years", meta, keys) == "Cranes return to Eastport after two years"
+    meta = extract.PageMetadata(h1=["The Coastal Ledger"])
+    assert extract.visible_core("The Coastal Ledger | Cranes", meta, keys) == "The Coastal Ledger | Cranes"
+    # on a page: the choice switches it
+    head = "<meta property='og:title' content='Ports | Harbour cranes return to Eastport'>"
+    page = _page(head, "<h1>Harbour cranes return to Eastport</h1>" + BODY)
+    assert extract_article(page, None, Settings()).title == "Harbour cranes return to Eastport"
+    off = ExtractionChoices(title_visible_core=False)
+    assert extract_article(page, None, Settings(), off).title == "Ports | Harbour cranes return to Eastport"
+
+
+def test_a_declared_title_is_completed_only_when_it_looks_cut():
+    assert extract.looks_truncated("Cranes return to Eastport and")
+    assert extract.looks_truncated("Cranes return to Eastport…") and extract.looks_truncated("Kräne kehren zurück und")
+    assert not extract.looks_truncated("Cranes return to Eastport")
+    keys = set()
+    whole = extract.PageMetadata(og_title="Cranes return to Eastport",
+                                 html_title="Cranes return to Eastport in a battling week")
+    assert extract.choose_title(None, whole, keys, continuation="truncated") == "Cranes return to Eastport"
+    assert extract.choose_title(None, whole, keys, continuation="always") == "Cranes return to Eastport in a battling week"
+    cut = extract.PageMetadata(og_title="Cranes return to Eastport after", html_title="Cranes return to Eastport after two years")
+    assert extract.choose_title(None, cut, keys, continuation="truncated") == "Cranes return to Eastport after two years"
+    assert extract.choose_title(None, cut, keys, continuation="never") == "Cranes return to Eastport after"
+
+
+def test_the_site_name_is_never_the_title():
+    meta = extract.PageMetadata(og_title="The Coastal Ledger", headlines=["Cranes return to Eastport"],
+                                site_names=["The Coastal Ledger"], html_title="Cranes return to Eastport | The Coastal Ledger")
+    names = extract.site_name_keys(meta, "https://ledger.example.com/a")
+    assert extract.is_site_name("The Coastal Ledger", names) and not extract.is_site_name("Cranes return", names)
+    assert extract.choose_title(None, meta, set(), site_names=names) == "Cranes return to Eastport"
+    assert extract.choose_title(None, meta, set()) == "The Coastal Ledger"
+    # the fall-back candidates too: trafilatura's title that is the domain's name gives way to <title>
+    bare = extract.PageMetadata(html_title="Cranes return to Eastport")
+    names = extract.site_name_keys(bare, "https://ledger.example.com/a")
+    assert extract.choose_title("Ledger", bare, set(), site_names=names) == "Cranes return to Eastport"
+
+
+SUBTITLE = "Four new cranes arrive this week, ending a two-year gap for the harbour and its workers."
+
+
+def test_the_subtitle_under_the_headline_becomes_the_standfirst():
+    from lxml import html as lxml_html
+
+    def subtitle(body: str):
+        return extract.subtitle_under_headline(lxml_html.fromstring(f"<html><body>{body}</body></html>"))
+
+    assert subtitle(f"<article><h1>Cranes return</h1><p class='x'>{SUBTITLE}</p><p>Body.</p></article>") == SUBTITLE
+    # the <h1> alone in its wrapper: the element after the wrapper
+    assert subtitle(f"<article><div><h1>Cranes return</h1></div><h2>{SUBTITLE}</h2></article>") == SUBTITLE
+    # a byline or dateline, a short line, a run of links are not a subtitle
+    assert subtitle("<h1>Cranes return</h1><p>By Jane Doe and John Roe of the Ledger, harbour desk</p>") is None
+    assert subtitle("<h1>Cranes return</h1><p>Posted on the quay at 10:45 this morning by our whole team</p>") is None
+    assert subtitle("<h1>Cranes return</h1><p>Short line.</p>") is None
+    links = "".join(f"<a href='/{n}'>Section number {n}</a> " for n in range(4))
+    assert subtitle(f"<h1>Cranes return</h1><div>{links}</div>") is None
+    # a subtitle in the page's header, which the main text leaves out
+    page = (f"<html><head><title>Cranes return</title></head><body><header><h1>Cranes return</h1>"
+            f"<div class='x'>{SUBTITLE}</div></header><main><article>{BODY}</article></main></body></html>")
+    article = extract_article(page, None, Settings())
+    assert (article.paragraphs[0].text, article.paragraphs[0].kind) == (SUBTITLE, "standfirst")
+    plain = extract_article(page, None, Settings(), ExtractionChoices(headline_lead=False))
+    assert SUBTITLE not in plain.text
