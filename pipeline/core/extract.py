@@ -824,8 +824,10 @@ def looks_truncated(title: str) -> bool:
 
 def site_name_keys(meta: PageMetadata, url: str | None) -> set[str]:
     """The names the site declares, as site keys: og:site_name, application-name, JSON-LD publishers and
-    organisations, and the domain's keys (site_keys). Not trafilatura's site name, which is at times the title."""
-    return site_keys([*meta.site_names, *meta.organisations], url)
+    organisations, and the domain's keys (site_keys). Not trafilatura's site name, which is at times the title,
+    nor a declared name that is the page's <h1> or JSON-LD headline (pages that put the headline there)."""
+    shown = {_site_key(text) for text in (*meta.h1[:1], *meta.headlines[:1]) if text}
+    return site_keys([name for name in (*meta.site_names, *meta.organisations) if _site_key(name) not in shown], url)
 
 
 def is_site_name(title: str, names: set[str]) -> bool:

@@ -549,6 +549,9 @@ def test_the_site_name_is_never_the_title():
     assert extract.is_site_name("The Coastal Ledger", names) and not extract.is_site_name("Cranes return", names)
     assert extract.choose_title(None, meta, set(), site_names=names) == "Cranes return to Eastport"
     assert extract.choose_title(None, meta, set()) == "The Coastal Ledger"
+    # a declared "site name" that is the headline the page shows is not the site's name
+    shown = extract.PageMetadata(site_names=["Cranes return to Eastport"], h1=["Cranes return to Eastport"])
+    assert not extract.is_site_name("Cranes return to Eastport", extract.site_name_keys(shown, None))
     # the fall-back candidates too: trafilatura's title that is the domain's name gives way to <title>
     bare = extract.PageMetadata(html_title="Cranes return to Eastport")
     names = extract.site_name_keys(bare, "https://ledger.example.com/a")
