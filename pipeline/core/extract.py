@@ -818,7 +818,7 @@ _TRUNCATED = re.compile(
 
 def looks_truncated(title: str) -> bool:
     """Whether a declared title looks cut short: it ends in "…"/"...", a comma, colon or dash, or a word
-    that cannot end a headline ("Sieger und", "The fall of the")."""
+    that cannot end a headline ("Cranes return and", "The fall of the")."""
     return bool(_TRUNCATED.search(title.strip()))
 
 
@@ -837,9 +837,9 @@ def is_site_name(title: str, names: set[str]) -> bool:
 
 def visible_core(title: str | None, meta: PageMetadata, keys: set[str]) -> str | None:
     """The page's first <h1> when the chosen title is that headline with more around it: site or section
-    affixes, a suffix ("Vierschanzentournee | <h1>", "<h1>: Die Erklärung | Site", "<h1> Rezept").
+    affixes, a suffix ("Ports | <h1>", "<h1>: what changes | Site", "<h1> Recipe").
     The <h1> must hold over half the title's words and not be the site's name; a kicker joined to the
-    front by a colon ("Kenia: <h1>") is part of the headline, and the title stays."""
+    front by a colon ("Eastport: <h1>") is part of the headline, and the title stays."""
     h1 = _clean_text(next((h for h in meta.h1 if h.strip()), None))
     if not title or not h1:
         return title
