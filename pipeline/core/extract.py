@@ -75,7 +75,7 @@ class ExtractionChoices:
     line_breaks: str = "sentence"  # a <br> starts a new paragraph: "sentence" after a sentence's end, "all", "keep"
     description_lead: bool = True  # the page's description, shown in its body but missed, as the standfirst
     title_disagreement: bool = False  # og:title and JSON-LD headline differ: the one the page shows wins
-    title_visible_core: bool = True  # a declared title holding the first <h1> plus affixes or a kicker: the <h1>
+    title_visible_core: bool = True  # a title holding the first <h1> plus affixes or a suffix: the <h1> (a colon kicker stays)
     title_not_site_name: bool = False  # a candidate that is the site's name is never the title (no effect on the dev sets)
     title_continuation: str = "truncated"  # a longer page title that continues the declared one replaces it:
     # "truncated": only a declared title that looks cut ("…", a dangling "and"/"und"/"de"); "always"; "never"
