@@ -166,8 +166,11 @@ def remove_stale_temporaries(directory: Path, pattern: str, older_than_s: float 
 def superseded_doc_ids(warehouse_dir: Path, partitions: list[str] | None = None) -> set[str]:
     """Documents replaced by another capture of the same URL (duplicate_url) or by a newer
     version of their landing file (superseded_file)."""
-    rejected = read_table(warehouse_dir, "rejected_documents", ["doc_id", "reason"], partitions)
-    return set(rejected.loc[rejected["reason"].isin(SUPERSEDING_REASONS), "doc_id"].dropna())
+    if not table_files(warehouse_dir, "rejected_documents", partitions):
+        return set()
+    rows = scan(warehouse_dir, "rejected_documents", ["doc_id"], partitions=partitions,
+                filter=ds.field("reason").isin(list(SUPERSEDING_REASONS)) & ds.field("doc_id").is_valid())
+    return set(rows.column("doc_id").to_pylist())
 
 
 SUPERSEDING_REASONS = ("duplicate_url", "superseded_file")
