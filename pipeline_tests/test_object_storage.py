@@ -2,18 +2,20 @@
 import json
 import multiprocessing
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
 
 import pandas as pd
+import psycopg2
 import pytest
 
 from pipeline.corpus import Corpus
 from pipeline.storage import batches, noop, objects, schemas, warehouse
 from pipeline_tests.helpers import PROJECT_ROOT, TABLES, run_cli
-from pipeline_tests.services import S3_BUCKET, postgres_server, s3_server
+from pipeline_tests.services import S3_BUCKET, dask_cluster, postgres_server, s3_server
 
 RUN_TIME_COLUMNS = ("batch", "computed_at", "superseded_by")  # what differs between two runs of the same files
 ENV = {"NEWS_NER_PROCESSES": "1", "NEWS_FILES_PER_BATCH": "4"}
@@ -61,14 +63,28 @@ def _cli(landing, warehouse_url, home, check=True, **env):
                    env={"DAGSTER_HOME": str(home), **ENV, **env}, check=check)
 
 
-def test_a_run_on_s3_with_postgres_gives_the_local_runs_tables(s3, sample_landing, reference, tmp_path):
+def _logged_messages(instance_url: str, fragment: str) -> list[str]:
+    """Messages of the instance's event log that contain ``fragment``."""
+    with psycopg2.connect(instance_url) as connection, connection.cursor() as cursor:
+        cursor.execute("select event from event_logs where event like %s", (f"%{fragment}%",))
+        return [json.loads(event).get("user_message", "") for [event] in cursor.fetchall()]
+
+
+def test_a_run_on_s3_postgres_and_dask_gives_the_local_runs_tables(s3, sample_landing, reference, tmp_path):
+    """Every server at once, as on a cluster: instance on PostgreSQL, warehouse on S3, documents parsed by the
+    workers of a Dask cluster. The reference is the embedded default (SQLite, local files, the process pool)."""
     url = _url("equal")
-    with postgres_server() as instance_url:
-        first = _cli(sample_landing, url, tmp_path / "home", NEWS_INSTANCE=instance_url)
+    with postgres_server() as instance_url, dask_cluster(workers=2) as scheduler:
+        cluster = {"NEWS_INSTANCE": instance_url, "NEWS_EXECUTOR": "dask", "NEWS_DASK_SCHEDULER": scheduler}
+        first = _cli(sample_landing, url, tmp_path / "home", **cluster)
         n = len(batches.load_batches(reference))
         assert f"Ingested {n} batch(es) ({n} new)" in first.stdout
-        again = _cli(sample_landing, url, tmp_path / "home", NEWS_INSTANCE=instance_url)
+        again = _cli(sample_landing, url, tmp_path / "home", **cluster)
         assert "Nothing new to ingest" in again.stdout
+        # the parse steps ran on the cluster's two workers, not in the run's process
+        logged = _logged_messages(instance_url, "documents per Dask worker")
+        workers = {pid for message in logged for pid in re.findall(r"tcp://127\.0\.0\.1:\d+ pid (\d+)", message)}
+        assert len(logged) >= n and 1 <= len(workers) <= 2 and "local pid" not in "".join(logged), logged
     assert not (PROJECT_ROOT / "s3:").exists()  # nothing written to a local path named like the URL
     _assert_same_tables(url, reference)
 

@@ -196,21 +196,30 @@ NEUTRALISED_RULES: frozenset[str] = frozenset(
 
 def matching_rule(text: str, disabled: frozenset[str] = NEUTRALISED_RULES) -> str | None:
     """Name of the first line rule that fires on ``text``, else None; rules in ``disabled`` never fire."""
+    return _matching_rules(text, disabled)[0]
+
+
+def _matching_rules(text: str, disabled: frozenset[str]) -> tuple[str | None, str | None]:
+    """(the first rule outside ``disabled`` that fires, the first rule in ``disabled`` that fires before it)."""
     stripped = text.strip().rstrip(":.!…»›→ ").strip()
     words = _word_count(stripped)
+    first_disabled = None
     for rule in LINE_RULES:
-        if rule.name in disabled:
+        if words > rule.max_words or (first_disabled and rule.name in disabled):
             continue
-        if words <= rule.max_words and rule.pattern.search(stripped):
-            return rule.name
-    return None
+        if rule.pattern.search(stripped):
+            if rule.name not in disabled:
+                return rule.name, first_disabled
+            first_disabled = rule.name
+    return None, first_disabled
 
 
 def flag_line_rules(paragraphs: list[Paragraph], disabled: frozenset[str] = NEUTRALISED_RULES) -> None:
     for paragraph in paragraphs:
         if paragraph.is_boilerplate:
             continue
-        rule = matching_rule(paragraph.text, disabled) or matching_rule(paragraph.text, frozenset())
+        rule, named_only = _matching_rules(paragraph.text, disabled)
+        rule = rule or named_only  # a neutralised rule names the paragraph (see _flag)
         if rule:
             _flag(paragraph, rule, disabled)
 

@@ -135,13 +135,17 @@ def teaser_blocks(tree) -> int:
     return best
 
 
+# text nodes outside scripts and styles: counting words in the inline code and subtracting them cost more than
+# the rest of the page's signals together
+_VISIBLE_TEXT = ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
+
+
 def _page_text(tree) -> tuple[float, int]:
     """(share of the body's visible words inside links, <p> elements of running text outside links)."""
     bodies = tree.xpath("//body")
     if not bodies:
         return 0.0, 0
-    hidden = list(bodies[0].iter("script", "style", "noscript", "template"))
-    total = word_count(bodies[0].text_content()) - sum(word_count(e.text_content()) for e in hidden)
+    total = word_count("".join(bodies[0].xpath(_VISIBLE_TEXT)))
     linked = sum(word_count(link.text_content()) for link in bodies[0].iter("a"))
     running = 0
     for paragraph in tree.iter("p"):

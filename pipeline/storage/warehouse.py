@@ -9,6 +9,7 @@ here are ``Path`` or ``S3Path``, and every Parquet file is opened through
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -42,9 +43,20 @@ def file_metadata(path):
 
     filesystem, where = objects.arrow_filesystem(path)
     if filesystem is None:
-        return pq.ParquetFile(where).metadata
+        stat = Path(where).stat()
+        return _local_footer(where, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
     with filesystem.open_input_file(where) as handle:
         return pq.ParquetFile(handle).metadata
+
+
+@lru_cache(maxsize=4096)
+def _local_footer(where: str, inode: int, size: int, mtime_ns: int, ctime_ns: int):
+    """A local file's footer, read once per version of the file: the run summary, the manifest and the
+    staleness checks all count every file's rows. A rewrite renames a new file into place: a new inode and
+    change time (which, unlike the modification time, no write can set back), so it is read again."""
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(where).metadata
 
 
 def partition_files(warehouse_dir: Path, table: str) -> dict[str, Path]:
@@ -154,8 +166,11 @@ def remove_stale_temporaries(directory: Path, pattern: str, older_than_s: float 
 def superseded_doc_ids(warehouse_dir: Path, partitions: list[str] | None = None) -> set[str]:
     """Documents replaced by another capture of the same URL (duplicate_url) or by a newer
     version of their landing file (superseded_file)."""
-    rejected = read_table(warehouse_dir, "rejected_documents", ["doc_id", "reason"], partitions)
-    return set(rejected.loc[rejected["reason"].isin(SUPERSEDING_REASONS), "doc_id"].dropna())
+    if not table_files(warehouse_dir, "rejected_documents", partitions):
+        return set()
+    rows = scan(warehouse_dir, "rejected_documents", ["doc_id"], partitions=partitions,
+                filter=ds.field("reason").isin(list(SUPERSEDING_REASONS)) & ds.field("doc_id").is_valid())
+    return set(rows.column("doc_id").to_pylist())
 
 
 SUPERSEDING_REASONS = ("duplicate_url", "superseded_file")

@@ -96,3 +96,19 @@ def test_dev_articles_are_articles():
                 rejected.append((url, exc.detail))
     assert len(pages) == 192
     assert len(rejected) <= 0.01 * len(pages), rejected
+
+
+def test_the_page_link_share_counts_visible_words_only():
+    """Words inside scripts, styles and templates are not the page's text: a link share of half the visible words
+    stays a half however much inline code the page carries."""
+    import lxml.html
+
+    from pipeline.core.page_type import tree_signals
+
+    code = " ".join(f"var w{i} = {i};" for i in range(2000))
+    html = (f"<html><head><style>p {{ margin: 0 }}</style></head><body><script>{code}</script>"
+            "<p>one two three four five six</p> <noscript>seven eight</noscript> "
+            "<a href='/a'>alpha beta gamma</a> <a href='/b'>delta epsilon zeta</a>"
+            f"<template><p>{code}</p></template></body></html>")
+    signals = tree_signals(lxml.html.fromstring(html), "https://example.org/a", set(), None)
+    assert signals.page_link_share == pytest.approx(0.5)

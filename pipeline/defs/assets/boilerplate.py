@@ -1,6 +1,7 @@
 """Corpus-level boilerplate: per-domain recurrence evidence, then the final articles and paragraphs."""
 import dagster as dg
 import pandas as pd
+import pyarrow.dataset as ds
 
 from pipeline.core.corpus_boilerplate import apply_flags, domain_boilerplate as compute_domain_boilerplate
 from pipeline.defs import checks
@@ -13,9 +14,13 @@ from pipeline.storage.io_manager import definition_metadata
 def _example_texts(settings, found: pd.DataFrame) -> pd.Series:
     if found.empty:
         return pd.Series(dtype=object)
-    texts = warehouse.read_table(
-        settings.warehouse_dir, "extracted_paragraphs", ["boilerplate_key", "exact_key", "text"]
-    )
+    # only the rows holding a found key: reading every paragraph's text grew with the corpus, in time and memory
+    near = found["match"] == "near"
+    wanted = (ds.field("boilerplate_key").isin(found.loc[near, "boilerplate_key"].tolist())
+              | ds.field("exact_key").isin(found.loc[~near, "boilerplate_key"].tolist()))
+    texts = warehouse.scan(
+        settings.warehouse_dir, "extracted_paragraphs", ["boilerplate_key", "exact_key", "text"], filter=wanted
+    ).to_pandas()
     near = texts.drop_duplicates("boilerplate_key").set_index("boilerplate_key")["text"]
     exact = texts.drop_duplicates("exact_key").set_index("exact_key")["text"]
     return found["boilerplate_key"].map(near).where(found["match"] == "near", found["boilerplate_key"].map(exact))
