@@ -31,3 +31,18 @@ def test_each_recurring_paragraph_shows_the_text_of_its_first_occurrence(corpus_
     for row in found.itertuples():
         column = "boilerplate_key" if row.match == "near" else "exact_key"
         assert row.example == paragraphs.loc[paragraphs[column] == row.boilerplate_key, "text"].iloc[0]
+
+
+def test_examples_are_found_when_only_one_kind_of_key_recurs(corpus_warehouse):
+    from dataclasses import replace
+
+    from pipeline.defs.assets.boilerplate import _example_texts
+    from pipeline.settings import Settings
+
+    _, root = corpus_warehouse
+    found = warehouse.read_table(root, "domain_boilerplate")
+    settings = replace(Settings(), warehouse_dir=root)
+    for kind in ("near", "exact"):
+        some = found[found["match"] == kind].reset_index(drop=True)
+        assert len(some) > 0
+        assert _example_texts(settings, some.drop(columns=["example"])).tolist() == some["example"].tolist()

@@ -169,7 +169,7 @@ def superseded_doc_ids(warehouse_dir: Path, partitions: list[str] | None = None)
     if not table_files(warehouse_dir, "rejected_documents", partitions):
         return set()
     rows = scan(warehouse_dir, "rejected_documents", ["doc_id"], partitions=partitions,
-                filter=ds.field("reason").isin(list(SUPERSEDING_REASONS)) & ds.field("doc_id").is_valid())
+                filter=ds.field("reason").isin(pa.array(SUPERSEDING_REASONS, pa.string())) & ds.field("doc_id").is_valid())
     return set(rows.column("doc_id").to_pylist())
 
 

@@ -1,6 +1,7 @@
 """Corpus-level boilerplate: per-domain recurrence evidence, then the final articles and paragraphs."""
 import dagster as dg
 import pandas as pd
+import pyarrow as pa
 import pyarrow.dataset as ds
 
 from pipeline.core.corpus_boilerplate import apply_flags, domain_boilerplate as compute_domain_boilerplate
@@ -16,8 +17,8 @@ def _example_texts(settings, found: pd.DataFrame) -> pd.Series:
         return pd.Series(dtype=object)
     # only the rows holding a found key: reading every paragraph's text grew with the corpus, in time and memory
     near = found["match"] == "near"
-    wanted = (ds.field("boilerplate_key").isin(found.loc[near, "boilerplate_key"].tolist())
-              | ds.field("exact_key").isin(found.loc[~near, "boilerplate_key"].tolist()))
+    wanted = (ds.field("boilerplate_key").isin(pa.array(found.loc[near, "boilerplate_key"].tolist(), pa.string()))
+              | ds.field("exact_key").isin(pa.array(found.loc[~near, "boilerplate_key"].tolist(), pa.string())))
     texts = warehouse.scan(
         settings.warehouse_dir, "extracted_paragraphs", ["boilerplate_key", "exact_key", "text"], filter=wanted
     ).to_pandas()
