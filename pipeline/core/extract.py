@@ -344,8 +344,8 @@ def subtitle_under_headline(tree) -> str | None:
     if following is None or following.tag not in ("p", "h2", "div", "span"):
         return None
     text = " ".join(following.text_content().split())
-    links = sum(word_count(" ".join(a.text_content().split())) for a in following.iter("a"))
-    if not STANDFIRST_MIN_WORDS <= word_count(text) <= HEADLINE_LEAD_MAX_WORDS or 2 * links > word_count(text):
+    words, links = word_count(text), sum(word_count(a.text_content()) for a in following.iter("a"))
+    if not STANDFIRST_MIN_WORDS <= words <= HEADLINE_LEAD_MAX_WORDS or 2 * links > words:
         return None
     if _BYLINE_PREFIX.match(text) or _NOT_A_LEAD.search(text):
         return None

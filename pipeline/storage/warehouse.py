@@ -166,8 +166,6 @@ def remove_stale_temporaries(directory: Path, pattern: str, older_than_s: float 
 def superseded_doc_ids(warehouse_dir: Path, partitions: list[str] | None = None) -> set[str]:
     """Documents replaced by another capture of the same URL (duplicate_url) or by a newer
     version of their landing file (superseded_file)."""
-    if not table_files(warehouse_dir, "rejected_documents", partitions):
-        return set()
     rows = scan(warehouse_dir, "rejected_documents", ["doc_id"], partitions=partitions,
                 filter=ds.field("reason").isin(pa.array(SUPERSEDING_REASONS, pa.string())) & ds.field("doc_id").is_valid())
     return set(rows.column("doc_id").to_pylist())
