@@ -61,7 +61,8 @@ def build_landing_files(warehouse_dir: Path, landing_dir: Path) -> tuple[pd.Data
     if legacy_rows:
         partials = pd.concat([partials, pd.DataFrame(legacy_rows, columns=partials.columns)], ignore_index=True)
     frame = partials.sort_values(["path", "batch"], ignore_index=True)
-    newest = frame.groupby("path")["batch"].transform("max")
+    # sorted by batch within a path, so the last is the newest ("max" on strings falls back to Python per path)
+    newest = frame.groupby("path", sort=False)["batch"].transform("last")
     older = frame["batch"] < newest
     frame.loc[older, "status"] = "superseded"
     frame["superseded_by"] = newest.where(older, None)
