@@ -292,8 +292,10 @@ def domain_boilerplate_keys(rows: pd.DataFrame, min_documents: int, min_share: f
     rows = rows[rows["key"].astype(bool)]
     if rows.empty:
         return pd.DataFrame(columns=columns)
-    domain_docs = rows.groupby("domain")["doc_id"].nunique().rename("domain_documents")
-    per_key = rows.groupby(["domain", "key"])["doc_id"].nunique().rename("n_documents").reset_index()
+    # distinct documents by dropping repeats, then counting: groupby nunique sorts every group (slower)
+    domain_docs = rows.drop_duplicates(["domain", "doc_id"]).groupby("domain").size().rename("domain_documents")
+    per_key = (rows.drop_duplicates(["domain", "key", "doc_id"]).groupby(["domain", "key"]).size()
+               .rename("n_documents").reset_index())
     per_key = per_key.join(domain_docs, on="domain")
     per_key["share"] = per_key["n_documents"] / per_key["domain_documents"]
     keep = (
