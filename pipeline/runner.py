@@ -15,7 +15,7 @@ import dagster as dg
 from filelock import FileLock
 from tqdm import tqdm
 
-from pipeline.core.landing import printable
+from pipeline.core.landing import printable, scan_landing
 from pipeline.defs.definitions import build_definitions
 from pipeline.defs.jobs import AGGREGATE_TABLES, BATCH_TABLES, REFRESH_WRITE_ORDER
 from pipeline.defs.partitions import batch_partitions
@@ -118,8 +118,10 @@ def run_pipeline(settings: Settings, verbose: bool = False, progress: bool = Tru
     outcome = RunOutcome()
 
     with noop.run_lock(settings):  # a file lock, or a lease on an s3:// warehouse
-        inputs = noop.inputs(settings, Path(os.environ["DAGSTER_HOME"]))  # before the claim: see noop.inputs
-        claim = batches.claim_landing(settings.landing_dir, settings.warehouse_dir, settings.files_per_batch)
+        # one listing of the landing dir per run, taken before the claim (see noop.inputs)
+        scan = scan_landing(settings.landing_dir)
+        inputs = noop.inputs(settings, Path(os.environ["DAGSTER_HOME"]), scan)
+        claim = batches.claim_landing(settings.landing_dir, settings.warehouse_dir, settings.files_per_batch, scan)
         outcome.new_batches, outcome.hidden = [b.key for b in claim.batches], claim.hidden
         all_keys = [b.key for b in batches.load_batches(settings.warehouse_dir)]
         known = set(instance.get_dynamic_partitions(batch_partitions.name))
@@ -142,7 +144,7 @@ def run_pipeline(settings: Settings, verbose: bool = False, progress: bool = Tru
             _record(outcome, outcome.refreshed, key, result)
 
         if (outcome.processed or outcome.refreshed or _aggregates_stale(settings)
-                or landing_files_stale(settings.warehouse_dir, settings.landing_dir)):
+                or landing_files_stale(settings.warehouse_dir, settings.landing_dir, scan)):
             result = aggregates_job.execute_in_process(
                 instance=instance, run_config=_quiet_run_config(verbose), raise_on_error=False
             )

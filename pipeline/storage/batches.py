@@ -28,7 +28,7 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from pipeline.core.landing import display_path, open_regular, scan_landing
+from pipeline.core.landing import LandingScan, display_path, open_regular, scan_landing
 from pipeline.storage import objects
 
 LEDGER_DIR = "_batches"
@@ -131,14 +131,17 @@ def claim_new_files(landing_dir: Path, warehouse_dir: Path, files_per_batch: int
     return claim_landing(landing_dir, warehouse_dir, files_per_batch).batches
 
 
-def claim_landing(landing_dir: Path, warehouse_dir: Path, files_per_batch: int = 2_000) -> Claim:
-    """Claim every landing entry not claimed before into new batches; also name the hidden ones skipped."""
+def claim_landing(landing_dir: Path, warehouse_dir: Path, files_per_batch: int = 2_000,
+                  scan: LandingScan | None = None) -> Claim:
+    """Claim every landing entry not claimed before into new batches; also name the hidden ones skipped.
+
+    ``scan``: the landing dir as the caller already listed it (one listing per run), else listed here."""
     landing_dir = Path(landing_dir)
     if objects.is_remote(warehouse_dir):
-        return _claim_optimistically(landing_dir, warehouse_dir, files_per_batch)
+        return _claim_optimistically(landing_dir, warehouse_dir, files_per_batch, scan)
     with ledger_lock(warehouse_dir):
         known = load_batches(warehouse_dir)
-        claimed, hidden = _unclaimed(landing_dir, known, {})
+        claimed, hidden = _unclaimed(landing_dir, known, {}, scan)
         batches = []
         for sequence, start in enumerate(range(0, len(claimed), files_per_batch)):
             batch = _batch(known, sequence, claimed[start : start + files_per_batch])
@@ -147,7 +150,8 @@ def claim_landing(landing_dir: Path, warehouse_dir: Path, files_per_batch: int =
         return Claim(batches, hidden)
 
 
-def _claim_optimistically(landing_dir: Path, warehouse_dir: Path, files_per_batch: int) -> Claim:
+def _claim_optimistically(landing_dir: Path, warehouse_dir: Path, files_per_batch: int,
+                          scan: LandingScan | None) -> Claim:
     """The remote ledger: one create-only manifest at a time; a lost race re-reads the ledger and goes on.
 
     Every round either commits a batch of ours or finds one committed by
@@ -156,7 +160,7 @@ def _claim_optimistically(landing_dir: Path, warehouse_dir: Path, files_per_batc
     batches: list[Batch] = []
     while True:
         known = load_batches(warehouse_dir)
-        claimed, hidden = _unclaimed(landing_dir, known, hashes)
+        claimed, hidden = _unclaimed(landing_dir, known, hashes, scan)
         if not claimed:
             return Claim(batches, hidden)
         batch = _batch(known, 0, claimed[:files_per_batch])
@@ -171,7 +175,8 @@ def _batch(known: list[Batch], offset: int, files: list[ClaimedFile]) -> Batch:
     return Batch(key=_new_batch_key(now, len(known) + offset), created_at=now.isoformat(), files=tuple(files))
 
 
-def _unclaimed(landing_dir: Path, known: list[Batch], hashes: dict) -> tuple[list[ClaimedFile], list[str]]:
+def _unclaimed(landing_dir: Path, known: list[Batch], hashes: dict,
+               scan: LandingScan | None = None) -> tuple[list[ClaimedFile], list[str]]:
     """The landing entries no batch of ``known`` claimed, in scan order, and the hidden entries skipped.
 
     ``hashes`` caches sha256 by (path, size, mtime) across calls."""
@@ -180,7 +185,7 @@ def _unclaimed(landing_dir: Path, known: list[Batch], hashes: dict) -> tuple[lis
     seen_sha = {f.sha256: f.path for b in known for f in b.files if f.sha256}
     seen_path_sha = {(f.path, f.sha256) for b in known for f in b.files if f.sha256}
     claimed: list[ClaimedFile] = []
-    scan = scan_landing(landing_dir)
+    scan = scan if scan is not None else scan_landing(landing_dir)
     for entry in scan.entries:
         rel_path, problem, detail = entry.path, entry.problem, entry.detail
         if problem is None:

@@ -75,8 +75,9 @@ def present_paths(scan: LandingScan) -> set[str]:
     return {display_path(entry.path) for entry in scan.entries}
 
 
-def landing_files_stale(warehouse_dir: Path, landing_dir: Path) -> bool:
-    """Missing, older than a batch's partial, or wrong about which paths are still present."""
+def landing_files_stale(warehouse_dir: Path, landing_dir: Path, scan: LandingScan | None = None) -> bool:
+    """Missing, older than a batch's partial, or wrong about which paths are still present
+    (in ``scan``, the run's listing of the landing dir, else one made here)."""
     target = warehouse.table_dir(warehouse_dir, TABLE) / "data.parquet"
     parsed = warehouse.partition_files(warehouse_dir, "documents")
     if not target.exists():
@@ -87,7 +88,8 @@ def landing_files_stale(warehouse_dir: Path, landing_dir: Path) -> bool:
     if not Path(landing_dir).is_dir():
         return False
     stored = warehouse.read_frame(target, ["path", "present"])
-    return bool((stored["present"] != stored["path"].isin(present_paths(scan_landing(landing_dir)))).any())
+    scan = scan if scan is not None else scan_landing(landing_dir)
+    return bool((stored["present"] != stored["path"].isin(present_paths(scan))).any())
 
 
 def status_counts(frame: pd.DataFrame) -> dict[str, int]:

@@ -29,7 +29,7 @@ import uuid
 from dataclasses import asdict
 from pathlib import Path
 
-from pipeline.core.landing import scan_landing
+from pipeline.core.landing import LandingScan, scan_landing
 from pipeline.settings import Settings
 from pipeline.storage import objects
 from pipeline.storage.batches import ledger_dir
@@ -144,10 +144,11 @@ def _instance_identity(home: Path) -> list:
     return [str(home), inode, config]
 
 
-def inputs(settings: Settings, home: Path) -> dict:
+def inputs(settings: Settings, home: Path, scan: LandingScan | None = None) -> dict:
     """What a run reads besides the warehouse. A run takes it before it claims anything: a
-    file landing during the run is then missing from its stamp, so the next run is a full one."""
-    scan = scan_landing(settings.landing_dir)
+    file landing during the run is then missing from its stamp, so the next run is a full one.
+    ``scan``: the landing dir as listed for this (the run then claims from the same listing)."""
+    scan = scan if scan is not None else scan_landing(settings.landing_dir)
     return {
         "settings": {key: str(value) for key, value in sorted(asdict(settings).items())},
         "instance": _instance_identity(Path(home)),
