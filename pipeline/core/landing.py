@@ -94,8 +94,13 @@ def _os_problem(exc: OSError) -> str:
             errno.ENAMETOOLONG: "path_too_long"}.get(exc.errno, "read_error")
 
 
+# A relative path this short (in characters, each at most 4 bytes, under a root of any sane
+# length) always opens by its full path: longer ones are checked by opening that path.
+_SURELY_OPENABLE = 768
+
+
 def _file_entry(root: Path, rel: str, lst: os.stat_result) -> LandingEntry | None:
-    """A regular file or a symlink, checked by its full path (what reading will open)."""
+    """A symlink or a file deep enough to hit the OS path limit, checked by its full path (what reading opens)."""
     full = root / rel
     try:
         st = os.stat(full)  # follows a symlink
@@ -173,7 +178,9 @@ def _classify(root: Path, prefix: str, item: os.DirEntry, scan: LandingScan) -> 
         return False
     if stat.S_ISDIR(lst.st_mode):
         return True
-    if stat.S_ISREG(lst.st_mode) or stat.S_ISLNK(lst.st_mode):
+    if stat.S_ISREG(lst.st_mode) and len(prefix) + len(item.name) < _SURELY_OPENABLE:
+        scan.entries.append(LandingEntry(rel, lst.st_size, lst.st_mtime_ns))  # what reading opens is what was listed
+    elif stat.S_ISREG(lst.st_mode) or stat.S_ISLNK(lst.st_mode):
         entry = _file_entry(root, rel, lst)
         if entry is not None:
             scan.entries.append(entry)
