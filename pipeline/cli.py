@@ -42,9 +42,11 @@ def command_run(args) -> int:
         print(f"error: landing dir {settings.landing_dir} does not exist or is not a directory", file=sys.stderr)
         return 2
     home = ensure_dagster_home(args.instance)
+    from pipeline.core.landing import scan_landing
     from pipeline.storage import noop
 
-    recorded = noop.unchanged(settings, home)
+    scan = scan_landing(settings.landing_dir)  # one listing for the no-op check and the run
+    recorded = noop.unchanged(settings, home, scan)
     if recorded is not None:  # nothing changed since the last complete run: no Dagster, no table read
         print(recorded["summary"])
         if recorded["hidden"]:
@@ -53,7 +55,7 @@ def command_run(args) -> int:
         return 0
     from pipeline.runner import run_pipeline  # imports Dagster: keep `--help` fast
 
-    outcome = run_pipeline(settings, verbose=args.verbose, progress=not args.no_progress)
+    outcome = run_pipeline(settings, verbose=args.verbose, progress=not args.no_progress, scan=scan)
     from pipeline.summary import summarise
 
     print(outcome.summary or summarise(settings.warehouse_dir))

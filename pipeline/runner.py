@@ -15,7 +15,7 @@ import dagster as dg
 from filelock import FileLock
 from tqdm import tqdm
 
-from pipeline.core.landing import printable, scan_landing
+from pipeline.core.landing import LandingScan, printable, scan_landing
 from pipeline.defs.definitions import build_definitions
 from pipeline.defs.jobs import AGGREGATE_TABLES, BATCH_TABLES, REFRESH_WRITE_ORDER
 from pipeline.defs.partitions import batch_partitions
@@ -109,7 +109,10 @@ def _instance() -> dg.DagsterInstance:
         return dg.DagsterInstance.get()
 
 
-def run_pipeline(settings: Settings, verbose: bool = False, progress: bool = True) -> RunOutcome:
+def run_pipeline(settings: Settings, verbose: bool = False, progress: bool = True,
+                 scan: LandingScan | None = None) -> RunOutcome:
+    """``scan``: the landing dir as listed for the caller's no-op check, when it made one; a file
+    landing after it waits for the next run, like one landing during the run."""
     instance = _instance()
     defs = build_definitions(settings)
     ingest_job = defs.resolve_job_def("ingest_batch")
@@ -119,7 +122,7 @@ def run_pipeline(settings: Settings, verbose: bool = False, progress: bool = Tru
 
     with noop.run_lock(settings):  # a file lock, or a lease on an s3:// warehouse
         # one listing of the landing dir per run, taken before the claim (see noop.inputs)
-        scan = scan_landing(settings.landing_dir)
+        scan = scan if scan is not None else scan_landing(settings.landing_dir)
         inputs = noop.inputs(settings, Path(os.environ["DAGSTER_HOME"]), scan)
         claim = batches.claim_landing(settings.landing_dir, settings.warehouse_dir, settings.files_per_batch, scan)
         outcome.new_batches, outcome.hidden = [b.key for b in claim.batches], claim.hidden

@@ -1,4 +1,4 @@
-"""A run lists the landing dir once for itself (the stamp's inputs, the claim and the staleness check
+"""A run lists the landing dir once for itself (the CLI's no-op check, the stamp's inputs, the claim and the staleness check
 share that listing) and once in the landing_files asset, however many batches it ingests."""
 from __future__ import annotations
 
@@ -18,10 +18,11 @@ LISTERS = (runner, noop, batches, landing_files)
 def listings(monkeypatch) -> list[str]:
     """Every listing of a landing dir, by the module that made it."""
     made: list[str] = []
+    real = landing.scan_landing
     for module in LISTERS:
         def counted(landing_dir, _name=module.__name__):
             made.append(_name)
-            return landing.scan_landing(landing_dir)
+            return real(landing_dir)
         monkeypatch.setattr(module, "scan_landing", counted)
     return made
 
@@ -46,3 +47,29 @@ def test_a_run_lists_the_landing_dir_once_for_itself(tmp_path, dagster_home, lis
     again = runner.run_pipeline(settings, progress=False)
     assert again.processed == [] and not again.aggregates_rebuilt
     assert listings == ["pipeline.runner"]
+
+
+def test_the_cli_checks_for_nothing_new_on_the_listing_it_runs_on(tmp_path, dagster_home, listings, monkeypatch,
+                                                                 capsys):
+    from pipeline import cli
+
+    made_by_cli: list[str] = []
+    real = landing.scan_landing
+
+    def counted(landing_dir):
+        made_by_cli.append("pipeline.cli")
+        return real(landing_dir)
+
+    monkeypatch.setattr(landing, "scan_landing", counted)  # the CLI imports it when a run starts
+    landing_dir = tmp_path / "landing"
+    generate_corpus(landing_dir, n_articles=6, seed=7, days=1)
+    argv = ["run", "--landing", str(landing_dir), "--warehouse", str(tmp_path / "warehouse"), "--no-progress"]
+
+    assert cli.main(argv) == 0
+    assert made_by_cli == ["pipeline.cli"] and listings == ["pipeline.storage.landing_files"]
+    assert "Ingested 1 batch(es)" in capsys.readouterr().out
+
+    made_by_cli.clear(), listings.clear()
+    assert cli.main(argv) == 0  # answered from the stamp, on the same single listing
+    assert made_by_cli == ["pipeline.cli"] and listings == []
+    assert noop.NOTHING_NEW in capsys.readouterr().out

@@ -174,8 +174,9 @@ def forget(warehouse_dir: Path) -> None:
     objects.delete(stamp_path(warehouse_dir))
 
 
-def unchanged(settings: Settings, home: Path) -> dict | None:
-    """The recorded summary and hidden-entries message when nothing changed since the last complete run."""
+def unchanged(settings: Settings, home: Path, scan: LandingScan | None = None) -> dict | None:
+    """The recorded summary and hidden-entries message when nothing changed since the last complete run.
+    ``scan``: the landing dir as listed by the caller, which then runs on the same listing."""
     path = stamp_path(settings.warehouse_dir)
     if not path.exists():
         return None
@@ -184,4 +185,4 @@ def unchanged(settings: Settings, home: Path) -> dict | None:
             stamp = json.loads(path.read_text())
         except (OSError, ValueError):
             return None
-        return stamp if stamp.get("fingerprint") == fingerprint(settings, inputs(settings, home)) else None
+        return stamp if stamp.get("fingerprint") == fingerprint(settings, inputs(settings, home, scan)) else None
