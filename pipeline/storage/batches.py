@@ -70,15 +70,35 @@ def load_batches(warehouse_dir: Path) -> list[Batch]:
     directory = ledger_dir(warehouse_dir)
     if not objects.is_remote(directory) and not directory.exists():
         return []
-    batches = []
-    for manifest in sorted(directory.glob("*.json")):
-        try:
-            data = json.loads(manifest.read_text())
-        except FileNotFoundError:
-            continue
-        files = tuple(ClaimedFile(**f) for f in data["files"])
-        batches.append(Batch(key=data["key"], created_at=data["created_at"], files=files))
+    batches = [batch for manifest in sorted(directory.glob("*.json")) if (batch := _read_manifest(manifest))]
     return sorted(batches, key=lambda batch: batch.key)  # claim order (a remote manifest is named by number)
+
+
+# A run reads the ledger several times (claim, pending batches, each batch's files, landing_files):
+# a local manifest is parsed once per version (it is only ever replaced whole, by a rename).
+_PARSED: dict[str, tuple[tuple[int, int, int], Batch]] = {}
+
+
+def _read_manifest(manifest: Path) -> Batch | None:
+    stamp = None
+    if not objects.is_remote(manifest):
+        try:
+            st = os.stat(manifest)
+        except FileNotFoundError:
+            return None
+        stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
+        cached = _PARSED.get(str(manifest))
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+    try:
+        data = json.loads(manifest.read_text())
+    except FileNotFoundError:
+        return None
+    batch = Batch(key=data["key"], created_at=data["created_at"],
+                  files=tuple(ClaimedFile(**f) for f in data["files"]))
+    if stamp is not None:
+        _PARSED[str(manifest)] = (stamp, batch)
+    return batch
 
 
 def load_batch(warehouse_dir: Path, key: str) -> Batch:
