@@ -98,3 +98,49 @@ def test_totals_fold_new_batches_and_equal_a_rebuild_and_reruns_are_idempotent(t
         for totals_table in schemas.TOTALS.values():
             shutil.rmtree(warehouse.table_dir(wh, totals_table))
         _assert_equal(_corpus_step(settings, instance), rerun)
+
+
+def test_boilerplate_evidence_folds_only_new_batches_and_equals_the_corpus_count(tmp_path, dagster_home,
+                                                                                monkeypatch):
+    from pipeline.core.corpus_boilerplate import domain_boilerplate
+    from pipeline.defs.assets import boilerplate
+
+    derived: list[list[str]] = []
+    real = boilerplate._key_counts
+
+    def spied(warehouse_dir, batches):
+        derived.append(list(batches))
+        return real(warehouse_dir, batches)
+
+    monkeypatch.setattr(boilerplate, "_key_counts", spied)
+    landing = tmp_path / "landing"
+    settings = Settings(landing_dir=landing, warehouse_dir=tmp_path / "warehouse",
+                        boilerplate_min_domain_documents=4)
+    wh = settings.warehouse_dir
+
+    def expected() -> pd.DataFrame:  # the whole corpus counted at once, without any totals
+        keys = warehouse.read_table(wh, "extracted_paragraphs", ["doc_id", "kind", "boilerplate_key", "exact_key"])
+        found = domain_boilerplate(keys, warehouse.read_table(wh, "extracted_articles", ["doc_id", "domain"]),
+                                   settings)
+        return found.sort_values(["domain", "match", "boilerplate_key"], ignore_index=True)
+
+    def stored() -> pd.DataFrame:
+        found = read(wh, "domain_boilerplate").drop(columns="example")[expected().columns]
+        return found.sort_values(["domain", "match", "boilerplate_key"], ignore_index=True)
+
+    with dg.DagsterInstance.get() as instance:
+        keys = []
+        for seed in (21, 22, 23):
+            generate_corpus(landing / f"part{seed}", n_articles=30, seed=seed, days=3)
+            derived.clear()
+            keys += ingest_new(settings, instance)
+            assert derived == [keys[-1:]]  # only the new batch is read
+        assert len(keys) == 3 and len(stored()) > 0 and stored()["match"].nunique() == 2
+        pd.testing.assert_frame_equal(stored(), expected(), check_dtype=False)
+        assert read(wh, "domain_boilerplate")["example"].notna().all()
+
+        # a re-run of the first batch rewrites its staging files: the evidence is counted again from every batch
+        derived.clear()
+        materialize_batch(settings, instance, keys[0])
+        assert derived == [keys]
+        pd.testing.assert_frame_equal(stored(), expected(), check_dtype=False)

@@ -283,20 +283,28 @@ def normalise_for_stats(text: str) -> str:
     return _PLURAL_AFTER_NUMBER.sub(r"\1", key)
 
 
-def domain_boilerplate_keys(rows: pd.DataFrame, min_documents: int, min_share: float) -> pd.DataFrame:
-    """Keys recurring in at least ``min_documents`` documents and ``min_share`` of a domain's documents.
+def key_document_counts(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """(domain, key, n_documents) and documents per domain carrying any key, from (domain, key, doc_id) rows.
 
-    A domain with fewer than ``min_documents`` documents yields nothing.
-    """
-    columns = ["domain", "key", "n_documents", "share"]
+    Both are sums over disjoint sets of documents (batches), so they add up."""
     rows = rows[rows["key"].astype(bool)]
-    if rows.empty:
-        return pd.DataFrame(columns=columns)
     # distinct documents by dropping repeats, then counting: groupby nunique sorts every group (slower)
     domain_docs = rows.drop_duplicates(["domain", "doc_id"]).groupby("domain").size().rename("domain_documents")
     per_key = (rows.drop_duplicates(["domain", "key", "doc_id"]).groupby(["domain", "key"]).size()
                .rename("n_documents").reset_index())
-    per_key = per_key.join(domain_docs, on="domain")
+    return per_key, domain_docs
+
+
+def recurring_keys(per_key: pd.DataFrame, domain_docs: pd.Series, min_documents: int,
+                   min_share: float) -> pd.DataFrame:
+    """Keys in at least ``min_documents`` documents and ``min_share`` of their domain's documents.
+
+    A domain with fewer than ``min_documents`` documents yields nothing.
+    """
+    columns = ["domain", "key", "n_documents", "share"]
+    if per_key.empty:
+        return pd.DataFrame(columns=columns)
+    per_key = per_key.join(domain_docs.rename("domain_documents"), on="domain")
     per_key["share"] = per_key["n_documents"] / per_key["domain_documents"]
     keep = (
         (per_key["domain_documents"] >= min_documents)
@@ -304,6 +312,11 @@ def domain_boilerplate_keys(rows: pd.DataFrame, min_documents: int, min_share: f
         & (per_key["share"] >= min_share)
     )
     return per_key.loc[keep, columns].reset_index(drop=True)
+
+
+def domain_boilerplate_keys(rows: pd.DataFrame, min_documents: int, min_share: float) -> pd.DataFrame:
+    """``recurring_keys`` of (domain, key, doc_id) rows."""
+    return recurring_keys(*key_document_counts(rows), min_documents, min_share)
 
 
 LINK_RUN_MIN = 4  # consecutive paragraphs that are each a whole link label

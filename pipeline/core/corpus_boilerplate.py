@@ -22,7 +22,7 @@ import hashlib
 
 import pandas as pd
 
-from pipeline.core.boilerplate import domain_boilerplate_keys, normalise_for_stats
+from pipeline.core.boilerplate import key_document_counts, normalise_for_stats, recurring_keys
 
 RULE = "recurs_in_domain"
 
@@ -40,29 +40,64 @@ def exact_key(text: str) -> str | None:
     return _hash(" ".join(text.casefold().split()))
 
 
+KEY_COUNT_COLUMNS = ["domain", "match", "boilerplate_key", "n_documents"]
+
+
+def key_counts(keys: pd.DataFrame, article_domains: pd.DataFrame) -> pd.DataFrame:
+    """The recurrence evidence of some articles: (domain, match, boilerplate_key, n_documents).
+
+    ``keys``: doc_id, kind, boilerplate_key, exact_key of their paragraphs;
+    ``article_domains``: doc_id, domain of the articles. Rows with a key count
+    the articles holding it (``match`` near or exact); rows without one count
+    the domain's articles holding any key of that match, and (``match`` =
+    ``article``) all its articles. Every count is of distinct documents, so the
+    counts of disjoint sets of articles (one per batch) add up to the corpus's.
+    """
+    articles = article_domains.dropna(subset=["domain"])
+    rows = keys.merge(articles, on="doc_id")
+    per_domain = articles.drop_duplicates(["domain", "doc_id"]).groupby("domain").size()
+    parts = [pd.DataFrame({"domain": per_domain.index, "match": "article", "boilerplate_key": None,
+                           "n_documents": per_domain.to_numpy()})]
+    for match, column, subset in (("near", "boilerplate_key", rows),
+                                  ("exact", "exact_key", rows[rows["kind"] != "heading"])):
+        per_key, domain_docs = key_document_counts(
+            subset.dropna(subset=[column])[["domain", column, "doc_id"]].rename(columns={column: "key"}))
+        parts.append(per_key.rename(columns={"key": "boilerplate_key"}).assign(match=match))
+        parts.append(pd.DataFrame({"domain": domain_docs.index, "match": match, "boilerplate_key": None,
+                                   "n_documents": domain_docs.to_numpy()}))
+    return pd.concat(parts, ignore_index=True)[KEY_COUNT_COLUMNS]
+
+
+def boilerplate_from_counts(counts: pd.DataFrame, settings) -> pd.DataFrame:
+    """(domain, boilerplate_key, match, n_documents, share) from ``key_counts`` summed per
+    (domain, match, boilerplate_key); rows of keys in fewer documents than any tier asks may be left out."""
+    totals = counts[counts["boilerplate_key"].isna()]
+    articles = totals[totals["match"] == "article"].set_index("domain")["n_documents"]
+    # thin evidence: a site with few articles yet says nothing about its furniture
+    enough = set(articles[articles >= settings.boilerplate_min_domain_documents].index)
+    found = []
+    for match, min_documents, min_share in (
+        ("near", settings.boilerplate_min_documents, settings.boilerplate_min_share),
+        ("exact", settings.boilerplate_exact_min_documents, settings.boilerplate_exact_min_share),
+    ):
+        of_match = counts[(counts["match"] == match) & counts["domain"].isin(enough)]
+        per_key = of_match[of_match["boilerplate_key"].notna()].rename(columns={"boilerplate_key": "key"})
+        domain_docs = of_match[of_match["boilerplate_key"].isna()].set_index("domain")["n_documents"]
+        found.append(recurring_keys(per_key[["domain", "key", "n_documents"]], domain_docs, min_documents,
+                                    min_share).assign(match=match))
+    found = pd.concat(found, ignore_index=True)
+    return found.rename(columns={"key": "boilerplate_key"})[
+        ["domain", "boilerplate_key", "match", "n_documents", "share"]
+    ]
+
+
 def domain_boilerplate(keys: pd.DataFrame, article_domains: pd.DataFrame, settings) -> pd.DataFrame:
     """(domain, boilerplate_key, match, n_documents, share) from paragraph keys and article domains.
 
     ``keys``: doc_id, kind, boilerplate_key, exact_key of every extracted paragraph;
     ``article_domains``: doc_id, domain of every extracted article.
     """
-    rows = keys.merge(article_domains.dropna(subset=["domain"]), on="doc_id")
-    # thin evidence: a site with few articles yet says nothing about its furniture
-    articles_per_domain = article_domains.dropna(subset=["domain"]).groupby("domain")["doc_id"].nunique()
-    enough = articles_per_domain[articles_per_domain >= settings.boilerplate_min_domain_documents].index
-    rows = rows[rows["domain"].isin(enough)]
-    near = domain_boilerplate_keys(
-        rows.dropna(subset=["boilerplate_key"]).rename(columns={"boilerplate_key": "key"}),
-        settings.boilerplate_min_documents, settings.boilerplate_min_share,
-    ).assign(match="near")
-    exact = domain_boilerplate_keys(
-        rows[rows["kind"] != "heading"].dropna(subset=["exact_key"]).rename(columns={"exact_key": "key"}),
-        settings.boilerplate_exact_min_documents, settings.boilerplate_exact_min_share,
-    ).assign(match="exact")
-    found = pd.concat([near, exact], ignore_index=True)
-    return found.rename(columns={"key": "boilerplate_key"})[
-        ["domain", "boilerplate_key", "match", "n_documents", "share"]
-    ]
+    return boilerplate_from_counts(key_counts(keys, article_domains), settings)
 
 
 def apply_flags(

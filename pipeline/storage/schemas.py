@@ -222,6 +222,23 @@ LINEAGE["entity_trends"] = {
 
 # Staging tables of the corpus-level boilerplate stage: what extraction gave,
 # before the per-domain recurrence evidence is applied (see boilerplate stage).
+# the evidence domain_boilerplate is decided on, not stored per batch but derived from each batch's
+# extracted_paragraphs and extracted_articles and summed (pipeline/storage/totals.py: derived_totals)
+TABLES["boilerplate_key_totals"] = _schema(
+    ("domain", pa.dictionary(pa.int32(), pa.string()), "Outlet (articles.domain)"),
+    ("match", pa.dictionary(pa.int8(), pa.string()), "near or exact: a key of that kind; article: the domain's"
+                                                     " articles"),
+    # a number, not the 16 hex digits: summing a corpus of keys per batch is a group-by on it
+    ("boilerplate_key", pa.uint64(), "extracted_paragraphs.boilerplate_key (near) or exact_key (exact), as the"
+                                     " number its 16 hex digits spell; null on the domain's own rows"),
+    ("n_documents", pa.int64(), "Articles of the domain holding the key (null key: holding any key of that"
+                                " match; match article: all its articles)"),
+)
+LINEAGE["boilerplate_key_totals"] = {
+    "domain": [("extracted_articles", "domain")],
+    "boilerplate_key": [("extracted_paragraphs", "boilerplate_key"), ("extracted_paragraphs", "exact_key")],
+    "n_documents": [("extracted_paragraphs", "doc_id"), ("extracted_articles", "doc_id")],
+}
 TABLES["extracted_articles"] = TABLES["articles"]
 TABLES["extracted_paragraphs"] = (
     TABLES["paragraphs"]
@@ -467,6 +484,8 @@ TABLE_DESCRIPTIONS: dict[str, str] = {
                              " corpus-wide.",
     "dedupe_index": "Index per batch: the doc_ids, canonical URLs and capture times later batches"
                     " de-duplicate against, and the documents the batch superseded.",
+    "boilerplate_key_totals": "Running totals: per outlet, the articles holding each near and exact paragraph"
+                              " key, over every batch folded so far (the evidence of domain_boilerplate).",
 }
 
 

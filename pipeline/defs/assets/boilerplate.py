@@ -2,14 +2,56 @@
 import dagster as dg
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
-from pipeline.core.corpus_boilerplate import apply_flags, domain_boilerplate as compute_domain_boilerplate
+from pipeline.core.corpus_boilerplate import apply_flags, boilerplate_from_counts, key_counts
 from pipeline.defs import checks
 from pipeline.defs.partitions import batch_partitions
 from pipeline.defs.resources import PipelineSettings
+from pipeline.storage import schemas
+from pipeline.storage import totals
 from pipeline.storage import warehouse
 from pipeline.storage.io_manager import definition_metadata
+
+
+EVIDENCE_SOURCES = ("extracted_paragraphs", "extracted_articles")
+EVIDENCE = "boilerplate_key_totals"
+
+
+def _key_counts(warehouse_dir, batches: list[str]) -> pa.Table:
+    """The recurrence evidence of some batches, each counted on its own (a document lives in one batch)."""
+    parts = [
+        key_counts(
+            warehouse.read_table(warehouse_dir, "extracted_paragraphs",
+                                 ["doc_id", "kind", "boilerplate_key", "exact_key"], partitions=[batch]),
+            warehouse.read_table(warehouse_dir, "extracted_articles", ["doc_id", "domain"], partitions=[batch]),
+        )
+        for batch in batches
+    ]
+    if not parts:
+        return schemas.TABLES[EVIDENCE].empty_table()
+    counts = pd.concat(parts, ignore_index=True)
+    columns = {name: counts[name].tolist() for name in schemas.TABLES[EVIDENCE].names}
+    columns["boilerplate_key"] = [None if key is None else int(key, 16) for key in columns["boilerplate_key"]]
+    return pa.Table.from_pydict(columns, schema=schemas.TABLES[EVIDENCE])
+
+
+def _evidence(settings) -> pd.DataFrame:
+    """The corpus's key counts, from their running totals; keys too rare for either tier left out."""
+    counts = totals.derived_totals(
+        settings.warehouse_dir, EVIDENCE_SOURCES, EVIDENCE,
+        lambda batches: _key_counts(settings.warehouse_dir, batches),
+        totals.summed(["domain", "match", "boilerplate_key"], "n_documents"),
+    )
+    fewest = min(settings.boilerplate_min_documents, settings.boilerplate_exact_min_documents)
+    counts = counts.filter(pc.or_(pc.is_null(counts["boilerplate_key"]),
+                                  pc.greater_equal(counts["n_documents"], fewest)))
+    return pd.DataFrame({
+        "domain": counts["domain"].to_pylist(), "match": counts["match"].to_pylist(),
+        "boilerplate_key": [None if key is None else f"{key:016x}" for key in counts["boilerplate_key"].to_pylist()],
+        "n_documents": counts["n_documents"].to_numpy(),
+    })
 
 
 def _example_texts(settings, found: pd.DataFrame) -> pd.Series:
@@ -36,11 +78,7 @@ def _example_texts(settings, found: pd.DataFrame) -> pd.Series:
 def domain_boilerplate(context: dg.AssetExecutionContext, pipeline_settings: PipelineSettings) -> pd.DataFrame:
     """Paragraphs that recur across a domain's articles: that site's furniture, with the evidence."""
     settings = pipeline_settings.settings()
-    keys = warehouse.read_table(
-        settings.warehouse_dir, "extracted_paragraphs", ["doc_id", "kind", "boilerplate_key", "exact_key"]
-    )
-    domains = warehouse.read_table(settings.warehouse_dir, "extracted_articles", ["doc_id", "domain"])
-    found = compute_domain_boilerplate(keys, domains, settings)
+    found = boilerplate_from_counts(_evidence(settings), settings)
     found["example"] = _example_texts(settings, found)
     context.log.info(f"{len(found)} recurring paragraphs over {found['domain'].nunique()} domains")
     return found.sort_values(["domain", "n_documents"], ascending=[True, False], ignore_index=True)
