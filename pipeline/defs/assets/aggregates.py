@@ -91,12 +91,36 @@ def _previous(settings, table: str) -> pd.DataFrame | None:
     return warehouse.read_frame(path)
 
 
+# entity_pairs, entities and entity_daily all start from the same corpus counts: within one process
+# (a corpus step run in-process) they are computed once per state of the totals and of entity_aliases
+_COUNTED: dict[tuple, pd.DataFrame] = {}
+
+
+def _file_state(path) -> tuple | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return str(path), st.st_size, st.st_mtime_ns, getattr(st, "st_ino", 0)
+
+
 def _corpus_counts(settings, entity_aliases: pd.DataFrame):
-    """(per (corpus entity, date, domain) counts, article->corpus id map, overlaps)."""
+    """(per (corpus entity, date, domain) counts, article->corpus id map, overlaps, per-batch counts)."""
     mapping = aggregate.entity_map_from_aliases(entity_aliases)
     overlaps = _read(settings, "entity_batch_overlaps")
     counts = _read(settings, "entity_batch_counts")
-    return aggregate.corpus_counts(counts, overlaps, mapping), mapping, overlaps, counts
+    state = (
+        *(_file_state(totals.totals_path(settings.warehouse_dir, schemas.TOTALS[partial]))
+          for partial in ("entity_batch_overlaps", "entity_batch_counts")),
+        int(pd.util.hash_pandas_object(entity_aliases[["alias_entity_id", "entity_id"]], index=False).sum()),
+        len(entity_aliases),
+    )
+    if None in state:
+        return aggregate.corpus_counts(counts, overlaps, mapping), mapping, overlaps, counts
+    if state not in _COUNTED:
+        _COUNTED.clear()
+        _COUNTED[state] = aggregate.corpus_counts(counts, overlaps, mapping)
+    return _COUNTED[state].copy(), mapping, overlaps, counts
 
 
 @_aggregate_asset("entity_aliases", deps=["entity_batch_evidence"])
