@@ -5,6 +5,7 @@ from contextlib import contextmanager
 
 import dagster as dg
 import pandas as pd
+import pyarrow as pa
 
 from pipeline.sample.generator import generate_corpus
 from pipeline.settings import Settings
@@ -67,6 +68,29 @@ def test_mentions_join_entities_exactly_after_each_batch(tmp_path, dagster_home)
         assert first_file.stat().st_mtime_ns == mtime
         stats = result.asset_materializations_for_node("entity_mention_links")[0].metadata
         assert stats["batches_checked"].value == 2
+        assert stats["batches_read"].value == 1  # the first file is compared through its recorded link rows
+
+
+def _relink_stats(result) -> dict[str, int]:
+    return {k: v.value for k, v in result.asset_materializations_for_node("entity_mention_links")[0].metadata.items()}
+
+
+def test_a_mentions_file_changed_since_its_check_is_read_again_and_relinked(tmp_path, dagster_home):
+    import pyarrow.parquet as pq
+
+    with after_first_corpus_step(tmp_path, 20, seed=8) as (settings, instance):
+        warehouse = settings.warehouse_dir
+        assert _relink_stats(materialize_aggregates(settings, instance))["batches_read"] == 0  # nothing changed
+        # a file rewritten behind the record's back (a new inode, a wrong corpus id in it) is read and relinked
+        [path] = (warehouse / "entity_mentions").glob("*.parquet")
+        table = pq.read_table(path)
+        wrong = table.column("corpus_entity_id").to_pylist()
+        wrong[0] = "not-a-corpus-id"
+        pq.write_table(table.set_column(table.schema.get_field_index("corpus_entity_id"), "corpus_entity_id",
+                                        pa.array(wrong, pa.string())), path)
+        stats = _relink_stats(materialize_aggregates(settings, instance))
+        assert stats["batches_read"] == 1 and stats["batches_rewritten"] == 1 and stats["mentions_relinked"] == 1
+        assert_mentions_join_entities(warehouse)
 
 
 def test_an_override_reaches_entities_and_the_mentions_on_the_next_corpus_step(tmp_path, dagster_home):

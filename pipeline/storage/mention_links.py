@@ -4,7 +4,11 @@ A batch's mentions are written with the corpus ids known at that moment (the
 article-level values for ids the corpus has not seen yet). Every corpus step
 then rewrites, batch by batch, the files whose ``corpus_entity_id``,
 ``corpus_canonical_name`` or ``entity_label`` disagree with the new
-``entity_aliases``; files already current are only read (three columns).
+``entity_aliases``. Each file is compared through its distinct link rows
+(article-level id and corpus columns: as many as the ids it holds, not its
+mentions), recorded in ``.links_checked`` with the file's stamp when it was
+last read or written, so a file unchanged since is not read again (a local
+warehouse; on S3 every file's four columns are read, as before).
 
 The rewrite keeps the file's modification time: it changes nothing a
 per-batch table is made from, and the staleness rules (``refresh.py``,
@@ -14,9 +18,12 @@ file replaced by a batch refresh while it was being relinked is left alone
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from pipeline.core.aggregate import CORPUS_COLUMNS, corpus_links, link_corpus_ids, links_differ
 from pipeline.core.gazetteer import Gazetteer, build_gazetteer
@@ -26,6 +33,9 @@ from pipeline.storage import warehouse
 
 TABLE = "entity_mentions"
 MARKER = ".linked_to"  # in entity_mentions/: the entity_aliases file time the mentions were last linked to
+CHECKED = ".links_checked"  # in entity_mentions/: each file's stamp and distinct link rows, as last checked
+LINK_ROW = ["entity_id", *CORPUS_COLUMNS]
+STAMP_COLUMNS = ["ino", "size", "mtime_ns"]
 
 
 def _stamp(path: Path) -> tuple[int, int, int]:
@@ -68,18 +78,86 @@ def current_gazetteer(warehouse_dir: Path, min_mentions: int) -> Gazetteer:
                            warehouse.read_frame(aliases, ["alias", "entity_id"]), min_mentions)
 
 
+def _checked_path(warehouse_dir: Path) -> Path:
+    return warehouse.table_dir(warehouse_dir, TABLE) / CHECKED
+
+
+def _no_checks() -> pd.DataFrame:
+    return pd.DataFrame(columns=["batch", *STAMP_COLUMNS, *LINK_ROW])
+
+
+def _load_checked(warehouse_dir: Path) -> pd.DataFrame:
+    """Per batch: the stamp of its mentions file and the distinct link rows it held when last checked or written."""
+    path = _checked_path(warehouse_dir)
+    empty = _no_checks()
+    if objects.is_remote(path) or not path.exists():
+        return empty
+    try:
+        rows = pq.read_table(str(path)).to_pandas()
+    except (OSError, ValueError):  # damaged: every file is read again
+        return empty
+    return rows if list(rows.columns) == list(empty.columns) else empty  # else: of another version
+
+
+def _save_checked(warehouse_dir: Path, parts: list[pd.DataFrame]) -> None:
+    path = _checked_path(warehouse_dir)
+    if objects.is_remote(path):
+        return
+    frame = pd.concat(parts, ignore_index=True) if parts else _no_checks()
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), str(tmp))
+    os.replace(tmp, path)
+
+
+def _recorded_state(recorded: pd.DataFrame, stamps: dict[str, tuple], links: pd.DataFrame) -> tuple[set, set]:
+    """(batches whose file is unchanged since it was recorded, those of them whose recorded link rows agree
+    with ``links``)."""
+    if recorded.empty:
+        return set(), set()
+    key = list(zip(recorded["ino"], recorded["size"], recorded["mtime_ns"]))
+    same = pd.Series([stamps.get(b) == tuple(int(v) for v in k) for b, k in zip(recorded["batch"], key)],
+                     index=recorded.index)
+    found = links.reindex(recorded["entity_id"].to_numpy())
+    known = found["corpus_entity_id"].notna().to_numpy()
+    differs = pd.Series(False, index=recorded.index)
+    for column in CORPUS_COLUMNS:
+        differs |= known & (found[column].to_numpy() != recorded[column].to_numpy())
+    unchanged = same.groupby(recorded["batch"]).all()
+    agreeing = (same & ~differs).groupby(recorded["batch"]).all()
+    return set(unchanged[unchanged].index), set(agreeing[agreeing].index)
+
+
 def relink_mentions(warehouse_dir: Path, entity_aliases: pd.DataFrame) -> dict[str, int]:
     """Rewrite the corpus columns of every batch whose mentions disagree with ``entity_aliases``.
 
-    Returns counts: batches checked, batches rewritten, mentions whose corpus id changed."""
+    A file is compared through its distinct (entity_id, corpus columns) rows:
+    kept from the last check in ``.links_checked`` while the file is unchanged
+    (inode, size, modification time), else read (four columns) and kept.
+    Returns counts: batches checked, of them read, batches rewritten, mentions whose corpus id changed."""
     links = corpus_links(entity_aliases)
-    stats = {"batches_checked": 0, "batches_rewritten": 0, "mentions_relinked": 0}
-    for _, path in warehouse.partition_files(warehouse_dir, TABLE).items():
+    stats = {"batches_checked": 0, "batches_read": 0, "batches_rewritten": 0, "mentions_relinked": 0}
+    files = warehouse.partition_files(warehouse_dir, TABLE)
+    stamps = {batch: _stamp(path) for batch, path in files.items()}
+    recorded = _load_checked(warehouse_dir)
+    unchanged, current_ones = _recorded_state(recorded, stamps, links)
+    checked = [recorded[recorded["batch"].isin(current_ones)]]
+
+    def record(batch: str, stamp: tuple, rows: pd.DataFrame) -> None:
+        checked.append(rows.assign(batch=batch, ino=stamp[0], size=stamp[1], mtime_ns=stamp[2])[
+            ["batch", *STAMP_COLUMNS, *LINK_ROW]])
+
+    for batch, path in files.items():
         stats["batches_checked"] += 1
-        before = _stamp(path)
-        if set(CORPUS_COLUMNS) <= set(warehouse.file_metadata(path).schema.names):  # else: written before them
-            current = warehouse.read_frame(path, ["entity_id"] + CORPUS_COLUMNS)
+        if batch in current_ones:
+            continue
+        before = stamps[batch]
+        # a file recorded as it is now disagrees (else it would be current); one written before the
+        # corpus columns has to be rewritten; any other is compared through its link rows
+        if batch not in unchanged and set(CORPUS_COLUMNS) <= set(warehouse.file_metadata(path).schema.names):
+            stats["batches_read"] += 1
+            current = warehouse.read_frame(path, LINK_ROW).drop_duplicates(ignore_index=True)
             if not links_differ(current, links):
+                record(batch, before, current)
                 continue
         frame = warehouse.read_file(path, schema=schemas.TABLES[TABLE]).to_pandas()
         linked = link_corpus_ids(frame, links)
@@ -88,9 +166,13 @@ def relink_mentions(warehouse_dir: Path, entity_aliases: pd.DataFrame) -> dict[s
         if _stamp(path) != before:  # a batch refresh replaced it meanwhile: its values are current
             tmp.unlink(missing_ok=True)
             continue
+        written = tmp.stat()  # a rename keeps the inode and the size; upload sets the time back
         objects.upload(tmp, path, mtime_ns=before[2])
+        record(batch, (written.st_ino, written.st_size, before[2]),
+               linked[LINK_ROW].drop_duplicates(ignore_index=True))
         stats["batches_rewritten"] += 1
         stats["mentions_relinked"] += changed
+    _save_checked(warehouse_dir, checked)
     aliases = _aliases_path(warehouse_dir)
     if aliases.exists() and stats["batches_checked"]:
         objects.write_text(warehouse.table_dir(warehouse_dir, TABLE) / MARKER, str(aliases.stat().st_mtime_ns))
