@@ -3,6 +3,7 @@
     python bench/scale.py                          # N = 2,000 generated articles
     python bench/scale.py --articles 300 --repeats 2 --no-dask   # a quick look
     python bench/scale.py --executors              # also in-process and the pool on N, for the ratio
+    python bench/scale.py --baseline REV           # also N with the code of git revision REV
 
 Corpora from our own generator (``news-pipeline sample-corpus DIR --articles
 N``) go through the real CLI (``python -m pipeline run``), each with a fresh
@@ -17,6 +18,9 @@ warehouse and DAGSTER_HOME, in batches of ``--files-per-batch`` landing files:
   that run and of its corpus-wide step (the rebuild_aggregates run), 4N/N;
 - the no-op run (nothing new, answered from the stamp): median of
   ``--repeats`` CLI runs on the 4N corpus;
+- baseline (``--baseline REV``): the N corpus again, right after the N run,
+  with the code of git revision REV (a temporary worktree, the same
+  environment): end-to-end pages/s of this code against that one, in one run;
 - dask: the N corpus again with NEWS_EXECUTOR=dask on a scheduler plus two
   workers on 127.0.0.1 started here; the parse step's own log lines name the
   workers that parsed the documents.
@@ -26,6 +30,7 @@ The machine is shared: compare the ratios measured in one invocation.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import subprocess
@@ -53,13 +58,16 @@ def _tree_rss(pid: int) -> int:
         return 0
 
 
-def run_once(landing: Path, work: Path, env_extra: dict) -> dict:
+def run_once(landing: Path, work: Path, env_extra: dict, code: Path = PROJECT_ROOT) -> dict:
+    """One CLI run on a fresh warehouse; ``code``: the project checkout whose ``pipeline`` runs."""
     home, wh, env = fresh_run(work, env_extra)
+    if code != PROJECT_ROOT:
+        env["PYTHONPATH"] = str(code)
     stderr = (work / "stderr.txt").open("w+")
     start = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "pipeline", "run", "--landing", str(landing), "--warehouse", str(wh), "--no-progress"],
-        cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr,
+        cwd=code, env=env, stdout=subprocess.DEVNULL, stderr=stderr,
     )
     peak_tree = 0
     done = threading.Event()
@@ -134,6 +142,17 @@ def noop_seconds(corpus: dict, landing: Path, repeats: int) -> float:
     return statistics.median(times)
 
 
+@contextlib.contextmanager
+def checkout(revision: str, where: Path):
+    """A detached git worktree of ``revision`` of this repository (removed afterwards)."""
+    subprocess.run(["git", "worktree", "add", "--detach", "--quiet", str(where), revision], cwd=PROJECT_ROOT,
+                   check=True)
+    try:
+        yield where
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(where)], cwd=PROJECT_ROOT, check=False)
+
+
 def mb(n: float) -> str:
     return f"{n / 2**20:5.0f} MB"
 
@@ -146,6 +165,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--no-dask", action="store_true", help="skip the local Dask cluster")
     parser.add_argument("--executors", action="store_true", help="also run N in-process and on the pool")
+    parser.add_argument("--baseline", metavar="REV",
+                        help="also run the N corpus with the code of git revision REV, right after the N run, "
+                             "for an end-to-end pages/s ratio measured in this run")
     args = parser.parse_args()
     base = {"NEWS_FILES_PER_BATCH": str(args.files_per_batch)}
     with tempfile.TemporaryDirectory() as name:
@@ -157,6 +179,10 @@ def main() -> None:
             generate(landings[label] / "base", articles, seed=1)
             corpora[label] = run_once(landings[label], tmp / label / "run", base)
             corpora[label]["pages"] = documents(corpora[label]["warehouse"])
+            if label == "N" and args.baseline:
+                with checkout(args.baseline, tmp / "baseline-code") as code:
+                    baseline = run_once(landings["N"], tmp / "baseline", base, code)
+                baseline["pages"] = documents(baseline["warehouse"])
         adds: dict[str, list[dict]] = {"N": [], "4N": []}
         for i in range(args.repeats):
             for label in sizes:
@@ -170,6 +196,11 @@ def main() -> None:
                   f"{1000 * r['wall'] / r['pages']:5.1f} ms/page ({batches} batches incl. added) | peak RSS CLI "
                   f"{mb(r['rss_main'])}, process tree {mb(r['rss_tree'])}")
         n, four = corpora["N"], corpora["4N"]
+        if args.baseline:
+            now, then = n["pages"] / n["wall"], baseline["pages"] / baseline["wall"]
+            print(f"  N with the code of {args.baseline}: {baseline['pages']} pages in {baseline['wall']:6.1f}s = "
+                  f"{then:5.1f} pages/s; this code {now:5.1f} pages/s = {now / then:.2f}x | peak RSS CLI "
+                  f"{mb(baseline['rss_main'])}, process tree {mb(baseline['rss_tree'])}")
         print(f"  4N / N: time per page {(four['wall'] / four['pages']) / (n['wall'] / n['pages']):.2f}x | "
               f"peak RSS CLI {four['rss_main'] / n['rss_main']:.2f}x, process tree "
               f"{four['rss_tree'] / n['rss_tree']:.2f}x")
