@@ -32,21 +32,6 @@ def _settings(args) -> Settings:
     )
 
 
-_OWN_PROCESS = False  # set by the console script: the process is this command's alone
-
-
-def _fewer_collections() -> None:
-    """The cyclic GC of a run's process: Dagster's import-time objects frozen out of it, and a young
-    generation large enough for a batch's rows. With the defaults the collections took 0.7 to 0.9 s
-    of an 8 to 9 s run adding one batch, more on a larger corpus. The older generations keep their
-    default thresholds: raising them too (50, 100) kept cyclic garbage longer, +45 MB of peak RSS
-    on a 2,108-page run against +8 MB with these."""
-    import gc
-
-    gc.freeze()
-    gc.set_threshold(20_000, 10, 10)
-
-
 def command_run(args) -> int:
     try:
         settings = _settings(args)
@@ -69,9 +54,6 @@ def command_run(args) -> int:
         print(f"\n{noop.NOTHING_NEW}")
         return 0
     from pipeline.runner import run_pipeline  # imports Dagster: keep `--help` fast
-
-    if _OWN_PROCESS:  # not when a caller (a test, a notebook) runs main() in its own process
-        _fewer_collections()
 
     outcome = run_pipeline(settings, verbose=args.verbose, progress=not args.no_progress, scan=scan)
     from pipeline.summary import summarise
@@ -188,8 +170,6 @@ def entry() -> None:
     native library's background thread, which would turn a successful run
     into exit code 134.
     """
-    global _OWN_PROCESS
-    _OWN_PROCESS = True
     code = main()
     sys.stdout.flush()
     sys.stderr.flush()
