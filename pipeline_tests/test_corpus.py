@@ -242,10 +242,10 @@ def test_internal_tables_are_marked_and_grouped_apart():
     for assets_def in defs.get_repository_def().asset_graph.assets_defs:
         for key, group in assets_def.group_names_by_key.items():
             groups[key.path[-1]] = group
-    internal = [t for t in schemas.TABLES if not schemas.is_public(t) and t not in schemas.TOTALS.values()]
+    internal = [t for t in schemas.TABLES if not schemas.is_public(t) and t not in schemas.TOTALS_TABLES]
     assert internal and all(groups[t] == "internal" for t in internal)
     # running totals are files the corpus step keeps beside its partials, not assets of their own
-    assert set(schemas.TABLES) - set(groups) == set(schemas.TOTALS.values())
+    assert set(schemas.TABLES) - set(groups) == set(schemas.TOTALS_TABLES)
     assert all(groups[t] != "internal" for t in schemas.PUBLIC_TABLES)
     assert {"extracted_articles", "entity_batch_counts"} <= set(internal)
 

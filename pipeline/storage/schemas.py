@@ -573,6 +573,8 @@ TOTALS: dict[str, str] = {
     "landing_file_batches": "landing_file_totals",
 }
 _GATHERED = ("entity_batch_overlaps", "landing_file_batches")  # rows kept as they are, with their batch
+# every running totals file: of a stored partial (TOTALS), or derived from per-batch tables (derived_totals)
+TOTALS_TABLES: tuple[str, ...] = (*TOTALS.values(), "boilerplate_key_totals")
 for _partial, _totals in TOTALS.items():
     _schema_of = TABLES[_partial]
     if _partial not in _GATHERED:
