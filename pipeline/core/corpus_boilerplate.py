@@ -85,7 +85,7 @@ def boilerplate_from_counts(counts: pd.DataFrame, settings) -> pd.DataFrame:
         domain_docs = of_match[of_match["boilerplate_key"].isna()].set_index("domain")["n_documents"]
         found.append(recurring_keys(per_key[["domain", "key", "n_documents"]], domain_docs, min_documents,
                                     min_share).assign(match=match))
-    found = pd.concat(found, ignore_index=True)
+    found = pd.concat([tier for tier in found if len(tier)] or found[:1], ignore_index=True)
     return found.rename(columns={"key": "boilerplate_key"})[
         ["domain", "boilerplate_key", "match", "n_documents", "share"]
     ]
