@@ -112,19 +112,12 @@ def _save_checked(warehouse_dir: Path, parts: list[pd.DataFrame]) -> None:
 def _recorded_state(recorded: pd.DataFrame, stamps: dict[str, tuple], links: pd.DataFrame) -> tuple[set, set]:
     """(batches whose file is unchanged since it was recorded, those of them whose recorded link rows agree
     with ``links``)."""
-    if recorded.empty:
-        return set(), set()
-    key = list(zip(recorded["ino"], recorded["size"], recorded["mtime_ns"]))
-    same = pd.Series([stamps.get(b) == tuple(int(v) for v in k) for b, k in zip(recorded["batch"], key)],
-                     index=recorded.index)
-    found = links.reindex(recorded["entity_id"].to_numpy())
-    known = found["corpus_entity_id"].notna().to_numpy()
-    differs = pd.Series(False, index=recorded.index)
-    for column in CORPUS_COLUMNS:
-        differs |= known & (found[column].to_numpy() != recorded[column].to_numpy())
-    unchanged = same.groupby(recorded["batch"]).all()
-    agreeing = (same & ~differs).groupby(recorded["batch"]).all()
-    return set(unchanged[unchanged].index), set(agreeing[agreeing].index)
+    first = recorded.drop_duplicates("batch")
+    unchanged = {batch for batch, *stamp in zip(first["batch"], *(first[c] for c in STAMP_COLUMNS))
+                 if stamps.get(batch) == tuple(int(v) for v in stamp)}
+    rows = recorded[recorded["batch"].isin(unchanged)]
+    disagreeing = {batch for batch, group in rows.groupby("batch") if links_differ(group, links)}
+    return unchanged, unchanged - disagreeing
 
 
 def relink_mentions(warehouse_dir: Path, entity_aliases: pd.DataFrame) -> dict[str, int]:

@@ -220,8 +220,6 @@ LINEAGE["entity_trends"] = {
 }
 
 
-# Staging tables of the corpus-level boilerplate stage: what extraction gave,
-# before the per-domain recurrence evidence is applied (see boilerplate stage).
 # the evidence domain_boilerplate is decided on, not stored per batch but derived from each batch's
 # extracted_paragraphs and extracted_articles and summed (pipeline/storage/totals.py: derived_totals)
 TABLES["boilerplate_key_totals"] = _schema(
@@ -239,6 +237,8 @@ LINEAGE["boilerplate_key_totals"] = {
     "boilerplate_key": [("extracted_paragraphs", "boilerplate_key"), ("extracted_paragraphs", "exact_key")],
     "n_documents": [("extracted_paragraphs", "doc_id"), ("extracted_articles", "doc_id")],
 }
+# Staging tables of the corpus-level boilerplate stage: what extraction gave,
+# before the per-domain recurrence evidence is applied (see boilerplate stage).
 TABLES["extracted_articles"] = TABLES["articles"]
 TABLES["extracted_paragraphs"] = (
     TABLES["paragraphs"]
